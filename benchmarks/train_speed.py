@@ -1,11 +1,12 @@
 """Training speed: the tutorial's own code against the reference's training path.
 
 Both train the same 74,497-parameter model with batch 128 on the same images,
-in one process, taking turns epoch by epoch so that a busy machine slows both
-alike. Prints the median ms per training step of each and their ratio, then
-trains each for a few epochs to show that the losses behave the same.
+taking turns so that a busy machine slows all alike. Each contender runs in a
+fresh process: two models in one process share, and disturb, oneDNN's caches.
+Prints the median ms per training step of each and their ratio, then trains
+each for a few more epochs to show that the losses behave the same.
 
-    python benchmarks/train_speed.py [--steps 40] [--rounds 5] [--loss-epochs 3]
+    python benchmarks/train_speed.py [--steps 40] [--rounds 3] [--timed-epochs 3] [--loss-epochs 3]
 
 "The tutorial's code" is its training call as published: NumPy arrays of
 pre-corrupted images into ``model.fit(..., shuffle=True)``, ``compile("adam",
@@ -13,8 +14,10 @@ pre-corrupted images into ``model.fit(..., shuffle=True)``, ``compile("adam",
 """
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -79,47 +82,78 @@ class Reference:
                               epochs=1, verbose=0).history
 
 
-def ms_per_step(contenders, n_steps, rounds):
-    for contender in contenders:  # the first epoch traces and compiles: not timed
+CONTENDERS = ("tutorial", "float32", "chosen")
+
+
+def make_contender(kind, x, x_val):
+    if kind == "tutorial":
+        return Tutorial(x, x_val)
+    return Reference(x, x_val, "float32" if kind == "float32" else choose_precision())
+
+
+def worker(kind, n_steps, timed_epochs, loss_epochs):
+    """Time one contender in this process; print one JSON line."""
+    (x_train, _), (x_test, _) = load_fashion_mnist()
+    contender = make_contender(kind, x_train[: 128 * n_steps], x_test[:2000])
+    contender.epoch()  # the first epoch traces and compiles: not timed
+    times = []
+    for _ in range(timed_epochs):
+        start = time.perf_counter()
         contender.epoch()
-    times = {c.name: [] for c in contenders}
-    for _ in range(rounds):
-        for contender in contenders:
-            start = time.perf_counter()
-            contender.epoch()
-            times[contender.name].append(1000 * (time.perf_counter() - start) / n_steps)
-    return {name: statistics.median(values) for name, values in times.items()}
+        times.append(1000 * (time.perf_counter() - start) / n_steps)
+    history = {}
+    for _ in range(loss_epochs):
+        history = contender.epoch(validate=True)
+    print(json.dumps({"name": contender.name, "ms": times, "loss": history.get("loss", [None])[-1],
+                      "val_loss": history.get("val_loss", [None])[-1]}))
+
+
+def run_worker(kind, args, loss_epochs):
+    command = [sys.executable, __file__, "--worker", kind, "--steps", str(args.steps),
+               "--timed-epochs", str(args.timed_epochs), "--loss-epochs", str(loss_epochs)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"error: the {kind} worker failed:\n{result.stderr[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=40, help="training steps per timed epoch (default 40)")
-    parser.add_argument("--rounds", type=int, default=5, help="timed epochs per contender (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of taking turns (default 3)")
+    parser.add_argument("--timed-epochs", type=int, default=3, help="timed epochs per contender and round (default 3)")
     parser.add_argument("--loss-epochs", type=int, default=3, help="epochs of the loss comparison (0 skips it)")
+    parser.add_argument("--worker", choices=CONTENDERS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker:
+        return worker(args.worker, args.steps, args.timed_epochs, args.loss_epochs)
 
-    (x_train, _), (x_test, _) = load_fashion_mnist()
-    x, x_val = x_train[: 128 * args.steps], x_test[:2000]
     precision = choose_precision()
-    print(f"device: {describe_device()}; reference precision on this machine: {precision}")
-    print(f"timing {args.rounds} epochs of {args.steps} steps (batch 128) each, taking turns\n")
+    kinds = CONTENDERS if precision != "float32" else CONTENDERS[:2]
+    print(f"device: {describe_device()}; the reference's precision on this machine: {precision}")
+    print(f"{args.rounds} rounds; in each, every contender runs in a fresh process and times "
+          f"{args.timed_epochs} epochs of {args.steps} steps (batch 128) after a warm-up epoch\n")
+    times, results = {}, {}
+    for round_index in range(args.rounds):
+        last = round_index == args.rounds - 1
+        for kind in kinds:
+            result = run_worker(kind, args, args.loss_epochs if last else 0)
+            times.setdefault(result["name"], []).extend(result["ms"])
+            results[result["name"]] = result
+            print(f"  round {round_index + 1}: {result['name']:45s} "
+                  + " ".join(f"{ms:6.1f}" for ms in result["ms"]) + " ms/step", flush=True)
 
-    contenders = [Tutorial(x, x_val), Reference(x, x_val, "float32")]
-    if precision != "float32":
-        contenders.append(Reference(x, x_val, precision))
-    medians = ms_per_step(contenders, args.steps, args.rounds)
-    baseline = medians[contenders[0].name]
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    baseline = next(iter(medians.values()))
+    print(f"\n{'median over all timed epochs':45s} {'ms/step':>8s}  speed-up")
     for name, ms in medians.items():
-        print(f"{name:45s} {ms:7.1f} ms/step   {baseline / ms:4.2f}x")
-    print(f"\nspeed-up of the reference over the tutorial's code: {baseline / medians[contenders[-1].name]:.2f}x")
-
+        print(f"{name:45s} {ms:8.1f}  {baseline / ms:6.2f}x")
+    print(f"\nspeed-up of the reference over the tutorial's code: {baseline / list(medians.values())[-1]:.2f}x")
     if args.loss_epochs:
-        print(f"\nloss after {args.loss_epochs} more epochs on the same {len(x)} images "
-              f"(train MSE / validation MSE on {len(x_val)} noisy test images):")
-        for contender in contenders:
-            for _ in range(args.loss_epochs):
-                history = contender.epoch(validate=True)
-            print(f"{contender.name:45s} {history['loss'][-1]:.4f} / {history['val_loss'][-1]:.4f}")
+        print(f"\nafter {args.loss_epochs + 1 + args.timed_epochs} epochs on the same {128 * args.steps} images: "
+              "train MSE / validation MSE (2,000 noisy test images)")
+        for name, result in results.items():
+            print(f"{name:45s} {result['loss']:.4f} / {result['val_loss']:.4f}")
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ def build_parser():
 
 def main(argv=None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # fewer of TensorFlow's C++ log lines
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows at once, also in a log file
     try:
         args = build_parser().parse_args(argv)
         if args.command in ("train", "run"):

@@ -1,0 +1,39 @@
+# One entry point for the course. Every target does its own set-up and is safe to run again.
+#   make run     train and evaluate the reference (profile: $DAE_PROFILE, else full on a GPU, quick on a CPU)
+#   make test    the test suite (smoke and quick trainings, error paths)
+#   make full    the tutorial's 20-epoch training and the test that checks its result
+#   make bench   the training-speed benchmark
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+EXTRAS ?= test
+
+.PHONY: setup data run test full bench clean
+
+setup: $(VENV)/.installed data
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[$(EXTRAS)]'
+	touch $@
+
+data: $(VENV)/.installed
+	scripts/install-data.sh $(PY)
+
+run: setup
+	$(PY) -m dae_reference run
+
+test: setup
+	$(PY) -m pytest
+
+full: setup
+	$(PY) -m dae_reference run --profile full --out runs/full
+	$(PY) -m pytest -m full
+
+bench: setup
+	$(PY) benchmarks/train_speed.py
+
+clean:
+	rm -rf runs .pytest_cache

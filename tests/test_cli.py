@@ -1,0 +1,66 @@
+"""The command line's error paths: one line on stderr, a non-zero exit, no traceback."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from dae_reference.cli import main
+
+
+def run_main(capsys, *argv):
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.err.strip()
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["train", "--profile", "huge"], "invalid choice: 'huge'"),
+    (["train", "--epochs", "0"], "expected a positive integer, got '0'"),
+    (["train", "--epochs", "many"], "expected a positive integer, got 'many'"),
+    (["train", "--noise", "sometimes"], "invalid choice: 'sometimes'"),
+    (["evaluate"], "the following arguments are required: --model"),
+    (["fly"], "invalid choice: 'fly'"),
+    ([], "the following arguments are required: command"),
+])
+def test_bad_arguments_give_one_line_and_status_2(capsys, argv, fragment):
+    status, err = run_main(capsys, *argv)
+    assert status == 2
+    assert fragment in err and err.startswith("error: ") and "\n" not in err
+
+
+def test_missing_dataset_gives_one_line_and_status_1(capsys, no_dataset, tmp_path):
+    status, err = run_main(capsys, "train", "--profile", "smoke", "--out", str(tmp_path / "run"))
+    assert status == 1
+    assert "Fashion-MNIST not found" in err and "\n" not in err
+    assert not (tmp_path / "run").exists()
+
+
+def test_missing_model_file_gives_one_line(capsys, tmp_path):
+    status, err = run_main(capsys, "evaluate", "--model", str(tmp_path / "nothing.keras"))
+    assert status == 1
+    assert "no model file at" in err and "\n" not in err
+
+
+def test_corrupt_model_file_gives_one_line(capsys, tmp_path):
+    (tmp_path / "model.keras").write_bytes(b"not a zip archive")
+    status, err = run_main(capsys, "evaluate", "--model", str(tmp_path / "model.keras"))
+    assert status == 1
+    assert "is not a readable Keras model" in err and "\n" not in err
+
+
+def test_run_trains_evaluates_and_writes_every_artifact(fashion_mnist, tmp_path):
+    out = tmp_path / "smoke"
+    result = subprocess.run(
+        [sys.executable, "-m", "dae_reference", "run", "--profile", "smoke", "--out", str(out)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "profile: smoke (chosen by --profile)" in result.stdout
+    for name in ["model.keras", "history.json", "metrics.json", "evaluation.json", "fig1_clean_vs_noisy.png",
+                 "fig2_loss_curves.png", "fig3_denoised.png", "error_histogram.png", "worst_cases.png"]:
+        assert (out / name).is_file(), name
+    methods = json.loads((out / "evaluation.json").read_text())["methods"]
+    assert {"noisy input (no denoising)", "denoising autoencoder"} <= set(methods)
+    assert methods["denoising autoencoder"]["mse"] < methods["noisy input (no denoising)"]["mse"]

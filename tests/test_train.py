@@ -1,0 +1,79 @@
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from dae_reference.config import PROFILES, get_profile
+from dae_reference.train import make_datasets, save_run, train
+
+SMOKE = PROFILES["smoke"]
+
+
+def small_data(n_train=256, n_val=128, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.random((n_train + n_val, 28, 28, 1)).astype(np.float32)
+    labels = np.zeros(n_train + n_val, dtype=np.uint8)
+    return (x[:n_train], labels[:n_train]), (x[n_train:], labels[n_train:])
+
+
+def first_batch(ds):
+    return next(iter(ds.as_numpy_iterator()))
+
+
+def test_fresh_noise_changes_every_epoch_and_fixed_noise_does_not():
+    (x, _), (x_val, _) = small_data()
+    for regime, should_change in [("fresh", True), ("fixed", False)]:
+        train_ds, _ = make_datasets(x, x_val, batch_size=x.shape[0], seed=1, noise=regime)
+        (noisy1, clean1), (noisy2, clean2) = first_batch(train_ds), first_batch(train_ds)
+        order1, order2 = np.argsort(clean1[:, 0, 0, 0]), np.argsort(clean2[:, 0, 0, 0])  # undo the reshuffle
+        assert np.array_equal(noisy1[order1], noisy2[order2]) is not should_change, regime
+        assert noisy1.min() >= 0 and noisy1.max() <= 1
+
+
+def test_validation_noise_is_the_same_whatever_the_training_seed():
+    (x, _), (x_val, _) = small_data()
+    _, val_a = make_datasets(x, x_val, seed=1)
+    _, val_b = make_datasets(x, x_val, seed=2)
+    np.testing.assert_array_equal(first_batch(val_a)[0], first_batch(val_b)[0])
+
+
+def test_unknown_noise_regime_is_rejected():
+    (x, _), (x_val, _) = small_data()
+    with pytest.raises(ValueError, match="noise='sometimes'"):
+        make_datasets(x, x_val, noise="sometimes")
+
+
+def test_smoke_training_lowers_the_loss_and_is_deterministic(fashion_mnist):
+    _, history, info = train(SMOKE, data=fashion_mnist, verbose=0)
+    assert history["loss"][-1] < history["loss"][0]
+    assert history["val_loss"][-1] < history["val_loss"][0]
+    assert info["profile"] == "smoke" and info["epochs"] == SMOKE.epochs
+    _, again, _ = train(SMOKE, data=fashion_mnist, verbose=0)
+    assert again == history
+
+
+def test_saved_run_reloads_and_predicts_the_same(tmp_path):
+    model, history, info = train(SMOKE, epochs=1, data=small_data(), precision="float32", verbose=0)
+    save_run(model, history, info, tmp_path)
+    reloaded = keras.models.load_model(tmp_path / "model.keras")
+    x = small_data()[1][0][:4]
+    np.testing.assert_allclose(reloaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+    assert json.loads((tmp_path / "history.json").read_text()) == history
+    assert json.loads((tmp_path / "metrics.json").read_text())["final_val_mse"] == history["val_loss"][-1]
+
+
+def test_bad_epochs_are_rejected():
+    with pytest.raises(ValueError, match="epochs=0"):
+        train(SMOKE, epochs=0, data=small_data())
+
+
+def test_profile_rule(monkeypatch):
+    monkeypatch.delenv("DAE_PROFILE", raising=False)
+    assert get_profile(gpu_available=True)[0].name == "full"
+    assert get_profile(gpu_available=False)[0].name == "quick"
+    monkeypatch.setenv("DAE_PROFILE", "smoke")
+    assert get_profile(gpu_available=True)[0].name == "smoke"
+    assert get_profile("quick")[0].name == "quick"
+    with pytest.raises(ValueError, match="profile='huge'"):
+        get_profile("huge")

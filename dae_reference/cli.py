@@ -131,7 +131,7 @@ def evaluate_command(model_path, out=None, data_dir=None):
     (x_train, _), (x_test, y_test) = load_fashion_mnist(data_dir)
     sigma = read_json(model_path.parent / "metrics.json").get("sigma", 0.5)
     x_noisy = add_gaussian_noise(x_test, sigma, seed=EVAL_NOISE_SEED)
-    x_tune = x_train[-N_TUNE:]  # tuning images: held out of every profile's training subset except full
+    x_tune = x_train[-N_TUNE:]  # the classical denoisers are tuned on training images, never on the test set
     x_tune_noisy = add_gaussian_noise(x_tune, sigma, seed=EVAL_NOISE_SEED + 1)
 
     print(f"evaluating {model_path} on {len(x_test):,} test images (noise sigma {sigma}, seed {EVAL_NOISE_SEED})")

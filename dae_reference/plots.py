@@ -7,6 +7,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only; notebooks display the returned Figure themselves
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import numpy as np  # noqa: E402
 
 from dae_reference.data import CLASS_NAMES  # noqa: E402
@@ -50,8 +51,8 @@ def loss_curves(history, path=None):
         ax.plot(epochs, history["val_loss"], "s-", label="validation (fixed noisy test set)")
     ax.set_xlabel("epoch")
     ax.set_ylabel("MSE")
-    ax.set_yscale("log")
-    ax.grid(True, which="both", alpha=0.3)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(True, alpha=0.3)
     ax.legend()
     fig.tight_layout()
     return _save(fig, path)

@@ -51,7 +51,7 @@ def build_parser():
     train.add_argument("--epochs", type=positive_int, help="override the profile's number of epochs")
     train.add_argument("--seed", type=int, default=42, help="seed for weights, shuffling and noise (default 42)")
     train.add_argument("--precision", choices=("float32", "mixed_float16", "mixed_bfloat16"),
-                       help="default: mixed precision where the hardware computes in 16 bits, else float32")
+                       help="default: mixed_float16 on a GPU with tensor cores, else float32")
     train.add_argument("--out", type=Path, help="output folder (default runs/PROFILE)")
 
     common = argparse.ArgumentParser(add_help=False)

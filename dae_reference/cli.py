@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from dae_reference.config import EVAL_NOISE_SEED, NOISE_REGIMES, PROFILES
+from dae_reference.device import PRECISIONS
 
 N_TUNE = 500  # held-out training images on which the classical denoisers are tuned
 
@@ -50,7 +51,7 @@ def build_parser():
                        help="fresh: new noise every epoch (default); fixed: noise drawn once, as the tutorial")
     train.add_argument("--epochs", type=positive_int, help="override the profile's number of epochs")
     train.add_argument("--seed", type=int, default=42, help="seed for weights, shuffling and noise (default 42)")
-    train.add_argument("--precision", choices=("float32", "mixed_float16", "mixed_bfloat16"),
+    train.add_argument("--precision", choices=PRECISIONS,
                        help="default: mixed_float16 on a GPU with tensor cores, else float32")
     train.add_argument("--out", type=Path, help="output folder (default runs/PROFILE)")
 

@@ -37,7 +37,7 @@ def choose_precision():
     {'mixed_float16', 'float32'}
         ``'mixed_float16'`` on a GPU with tensor cores, ``'float32'`` otherwise.
     """
-    return "mixed_float16" if gpu_available() and gpu_supports_float16() else "float32"
+    return "mixed_float16" if gpu_supports_float16() else "float32"
 
 
 def describe_device():

@@ -122,6 +122,9 @@ def train_command(args):
 def evaluate_command(model_path, out=None, data_dir=None):
     import numpy as np
 
+    import matplotlib
+
+    matplotlib.use("Agg")  # figures go to files only
     from dae_reference import evaluate, plots
     from dae_reference.data import load_fashion_mnist
     from dae_reference.noise import add_gaussian_noise
@@ -147,7 +150,7 @@ def evaluate_command(model_path, out=None, data_dir=None):
 
     out.mkdir(parents=True, exist_ok=True)
     x_denoised = outputs["denoising autoencoder"]
-    errors = {name: evaluate.per_image_mse(x_test, estimate) for name, estimate in outputs.items()}
+    errors = {name: evaluate.reconstruction_errors(x_test, estimate) for name, estimate in outputs.items()}
     dae_errors = errors["denoising autoencoder"]
     plots.clean_vs_noisy(x_test, x_noisy, y_test, out / "fig1_clean_vs_noisy.png")
     history = read_json(model_path.parent / "history.json")

@@ -16,12 +16,27 @@ from skimage.metrics import structural_similarity
 from skimage.restoration import denoise_tv_chambolle
 
 from dae_reference.data import CLASS_NAMES
+from dae_reference.noise import add_gaussian_noise
 
 BLUR_SIGMAS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 TV_WEIGHTS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
 
 
-def per_image_mse(clean, estimate):
+def mse(x, x_hat):
+    """Mean squared error over all elements of two arrays of the same shape: a float."""
+    x, x_hat = np.asarray(x, dtype=np.float64), np.asarray(x_hat, dtype=np.float64)
+    if x.shape != x_hat.shape:
+        raise ValueError(f"x has shape {x.shape} but x_hat has shape {x_hat.shape}; they must match")
+    return float(np.mean((x - x_hat) ** 2))
+
+
+def psnr(x, y, data_range=1.0):
+    """Peak signal-to-noise ratio of ``y`` against ``x`` in dB, over all elements: a float, inf if equal."""
+    with np.errstate(divide="ignore"):
+        return float(10 * np.log10(np.float64(data_range) ** 2 / mse(x, y)))
+
+
+def reconstruction_errors(clean, estimate):
     """Mean squared error of each image: float64 array of shape ``(n,)``."""
     clean, estimate = _check_pair(clean, estimate)
     return np.mean((clean - estimate) ** 2, axis=tuple(range(1, clean.ndim)))
@@ -29,7 +44,7 @@ def per_image_mse(clean, estimate):
 
 def per_image_psnr(clean, estimate, data_range=1.0):
     """Peak signal-to-noise ratio of each image in dB, ``(n,)``; inf where identical."""
-    mse = per_image_mse(clean, estimate)
+    mse = reconstruction_errors(clean, estimate)
     with np.errstate(divide="ignore"):
         return 10 * np.log10(data_range**2 / mse)
 
@@ -46,10 +61,55 @@ def per_image_ssim(clean, estimate, data_range=1.0):
 def denoising_scores(clean, estimate):
     """Mean ``{'mse', 'psnr', 'ssim'}`` over the images (PSNR averaged in dB)."""
     return {
-        "mse": float(per_image_mse(clean, estimate).mean()),
+        "mse": float(reconstruction_errors(clean, estimate).mean()),
         "psnr": float(per_image_psnr(clean, estimate).mean()),
         "ssim": float(per_image_ssim(clean, estimate).mean()),
     }
+
+
+def evaluate_denoiser(denoise_fn, x_noisy, x_clean):
+    """Run ``denoise_fn`` on ``x_noisy`` and score it against ``x_clean``.
+
+    Parameters
+    ----------
+    denoise_fn : function, ``(n, 28, 28, 1) -> (n, 28, 28, 1)``
+    x_noisy, x_clean : float arrays ``(n, 28, 28, 1)`` in [0, 1]
+
+    Returns
+    -------
+    dict ``{'mse', 'psnr', 'ssim'}`` of floats, means over the images
+    """
+    return denoising_scores(x_clean, np.asarray(denoise_fn(x_noisy)))
+
+
+def worst_k(errors, k=10):
+    """Indices of the ``k`` largest ``errors``, the worst first: int array ``(min(k, n),)``."""
+    errors = np.asarray(errors)
+    return np.argsort(errors, kind="stable")[::-1][:k]
+
+
+def noise_robustness(model, x_clean, sigmas, seed=0):
+    """MSE of ``model``'s reconstructions when the input noise has each level in ``sigmas``.
+
+    Parameters
+    ----------
+    model : keras.Model or function, ``(n, 28, 28, 1) -> (n, 28, 28, 1)``
+    x_clean : float array ``(n, 28, 28, 1)`` in [0, 1]
+    sigmas : sequence of floats >= 0
+    seed : int
+        Seeds the noise; the same seed is used at every level.
+
+    Returns
+    -------
+    float64 array ``(len(sigmas),)``
+    """
+    x_clean = np.asarray(x_clean, dtype=np.float32)
+    errors = []
+    for sigma in sigmas:
+        x_noisy = add_gaussian_noise(x_clean, sigma, seed=seed)
+        estimate = model.predict(x_noisy, verbose=0) if hasattr(model, "predict") else model(x_noisy)
+        errors.append(mse(x_clean, estimate))
+    return np.array(errors)
 
 
 def per_class_mse(errors, labels, n_classes=len(CLASS_NAMES)):
@@ -76,7 +136,7 @@ def total_variation(x_noisy, weight):
 
 def tune(denoiser, grid, x_noisy, x_clean):
     """The value in ``grid`` for which ``denoiser(x_noisy, value)`` has the lowest MSE."""
-    losses = [per_image_mse(x_clean, denoiser(x_noisy, value)).mean() for value in grid]
+    losses = [reconstruction_errors(x_clean, denoiser(x_noisy, value)).mean() for value in grid]
     return grid[int(np.argmin(losses))]
 
 
@@ -114,7 +174,7 @@ def compare_denoisers(denoisers, x_noisy, x_clean, labels):
         estimate = np.asarray(denoise(x_noisy), dtype=np.float32)
         outputs[name] = estimate
         report[name] = denoising_scores(x_clean, estimate)
-        by_class = per_class_mse(per_image_mse(x_clean, estimate), labels)
+        by_class = per_class_mse(reconstruction_errors(x_clean, estimate), labels)
         report[name]["per_class_mse"] = dict(zip(CLASS_NAMES, by_class.round(6).tolist()))
     return report, outputs
 

@@ -99,6 +99,32 @@ def add_salt_and_pepper_noise(x, fraction, seed=None):
     return np.where(uniform < fraction, salt_or_pepper, x).astype(_float_dtype(x), copy=False)
 
 
+def clipped_noise_stats(x, sigma, seed=0):
+    """What clipping does to Gaussian noise: the statistics of ``clip(x + sigma*N(0,1)) - x``.
+
+    Parameters
+    ----------
+    x : float array, any shape, values in [0, 1]
+    sigma : float >= 0
+    seed : int
+
+    Returns
+    -------
+    dict of floats
+        ``'mean'`` and ``'std'`` of the effective noise over all pixels, and
+        ``'mean_on_black'``, its mean over the pixels where ``x == 0``
+        (NaN if there are none). Without clipping all three means would be 0.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    effective = add_gaussian_noise(x, sigma, seed=seed, clip=True) - x
+    black = x == 0
+    return {
+        "mean": float(effective.mean()),
+        "std": float(effective.std()),
+        "mean_on_black": float(effective[black].mean()) if black.any() else float("nan"),
+    }
+
+
 def corrupt(x, noise_type="gaussian", level=0.5, seed=None):
     """Apply the noise named by ``noise_type`` at ``level`` (sigma or fraction)."""
     if noise_type == "gaussian":

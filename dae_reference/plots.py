@@ -3,14 +3,11 @@
 Images are float arrays ``(n, 28, 28, 1)`` or ``(n, 28, 28)`` in [0, 1].
 """
 
-import matplotlib
+import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
+import numpy as np
 
-matplotlib.use("Agg")  # files only; notebooks display the returned Figure themselves
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-import numpy as np  # noqa: E402
-
-from dae_reference.data import CLASS_NAMES  # noqa: E402
+from dae_reference.data import CLASS_NAMES
 
 
 def image_rows(rows, row_titles, column_titles=None, path=None):

@@ -81,6 +81,11 @@ def compile_autoencoder(model, learning_rate=1e-3):
     return model
 
 
+def train_autoencoder(model, train_ds, val_ds, epochs, verbose=1):
+    """Fit a compiled ``model`` on ``(noisy, clean)`` batches; returns the ``keras.callbacks.History``."""
+    return model.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=verbose)
+
+
 @contextlib.contextmanager
 def dtype_policy(name):
     """Build models under the Keras dtype policy ``name``, then restore the previous one."""
@@ -133,7 +138,7 @@ def train(profile, noise="fresh", seed=42, epochs=None, precision=None, data=Non
         model = compile_autoencoder(build_autoencoder(), profile.learning_rate)
 
     start = time.perf_counter()
-    fit = model.fit(train_ds, validation_data=val_ds, epochs=epochs, shuffle=False, verbose=verbose)
+    fit = train_autoencoder(model, train_ds, val_ds, epochs, verbose)
     seconds = time.perf_counter() - start
 
     history = {key: [float(v) for v in values] for key, values in fit.history.items()}

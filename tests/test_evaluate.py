@@ -8,7 +8,7 @@ from dae_reference.noise import add_gaussian_noise
 def test_psnr_and_mse_of_a_known_error():
     clean = np.zeros((2, 28, 28, 1))
     estimate = clean + np.array([0.1, 0.01]).reshape(2, 1, 1, 1)
-    np.testing.assert_allclose(evaluate.per_image_mse(clean, estimate), [0.01, 0.0001])
+    np.testing.assert_allclose(evaluate.reconstruction_errors(clean, estimate), [0.01, 0.0001])
     np.testing.assert_allclose(evaluate.per_image_psnr(clean, estimate), [20.0, 40.0])
 
 
@@ -20,7 +20,7 @@ def test_ssim_is_one_for_identical_images_and_lower_for_noisy_ones():
 
 def test_mismatched_shapes_are_rejected():
     with pytest.raises(ValueError, match=r"clean has shape \(2, 28, 28\) but estimate has shape \(3, 28, 28\)"):
-        evaluate.per_image_mse(np.zeros((2, 28, 28)), np.zeros((3, 28, 28)))
+        evaluate.reconstruction_errors(np.zeros((2, 28, 28)), np.zeros((3, 28, 28)))
 
 
 def test_per_class_mse_averages_within_each_class():

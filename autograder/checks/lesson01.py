@@ -1,0 +1,132 @@
+"""Lesson 1, autoencoder theory: mse, compression_ratio, pca_reconstruct, build_dense_autoencoder."""
+
+import numpy as np
+
+from autograder.core import Exercise, Wrong, as_array, as_model, as_number, expect_close, expect_shape, predict
+from dae_reference import evaluate, linear
+
+LESSON = "01_autoencoder_theory"
+rng = np.random.default_rng
+
+mse = Exercise("mse", LESSON)
+
+
+@mse.part(1, public=True)
+def _mse_on_a_batch(fn):
+    """mean of the squared differences over a batch of images"""
+    x, x_hat = rng(1).random((4, 28, 28, 1), dtype=np.float32), rng(2).random((4, 28, 28, 1), dtype=np.float32)
+    diff = x.astype(np.float64) - x_hat
+    got = as_number(fn(x, x_hat), "mse(x, x_hat)")
+    expect_close(got, evaluate.mse(x, x_hat), "mse(x, x_hat)", rtol=1e-4, likely={
+        "that is the sum of the squared differences; divide by their number (np.mean)": np.sum(diff**2),
+        "that is the root of the MSE; leave out the square root": np.sqrt(np.mean(diff**2)),
+        "that is the mean absolute difference; square the differences": np.mean(np.abs(diff)),
+    })
+
+
+@mse.part(1)
+def _mse_any_shape(fn):
+    """any shape and float dtype; identical arrays give 0"""
+    for seed, shape, dtype in [(3, (7,), np.float64), (4, (3, 5, 5, 2), np.float32), (5, (2, 10), np.float64)]:
+        x, x_hat = (rng(seed).normal(size=shape).astype(dtype) for _ in range(2))
+        x_hat = x_hat + rng(seed + 10).normal(size=shape).astype(dtype)
+        got = as_number(fn(x, x_hat), f"mse on arrays of shape {shape} ({np.dtype(dtype).name})")
+        expect_close(got, evaluate.mse(x, x_hat), f"mse on arrays of shape {shape} ({np.dtype(dtype).name})", rtol=1e-4)
+    x = rng(6).random((3, 4))
+    expect_close(as_number(fn(x, x.copy()), "mse(x, x)"), 0.0, "mse(x, x)", atol=1e-12)
+
+
+compression_ratio = Exercise("compression_ratio", LESSON)
+
+
+@compression_ratio.part(1, public=True)
+def _ratio_of_the_tutorial(fn):
+    """the tutorial's 28x28x1 image and 7x7x64 code give 0.25"""
+    got = as_number(fn((28, 28, 1), (7, 7, 64)), "compression_ratio((28, 28, 1), (7, 7, 64))")
+    expect_close(got, 0.25, "compression_ratio((28, 28, 1), (7, 7, 64))", likely={
+        "that is code size over input size; the ratio is input size over code size": 4.0,
+    })
+
+
+@compression_ratio.part(1)
+def _ratio_other_shapes(fn):
+    """other input and code shapes, as tuples or lists"""
+    for shape, code in [((32, 32, 3), (8, 8, 16)), ([784], [32]), ((28, 28, 1), (2,)), ((10, 10), (10, 10))]:
+        what = f"compression_ratio({shape}, {code})"
+        expected = np.prod(shape) / np.prod(code)
+        expect_close(as_number(fn(shape, code), what), expected, what, likely={
+            "that is code size over input size; invert it": 1 / expected,
+        })
+
+
+pca_reconstruct = Exercise("pca_reconstruct", LESSON)
+
+
+def _low_rank(seed, n, d, rank):
+    r = rng(seed)
+    return r.normal(size=(n, rank)) @ r.normal(size=(rank, d)) + r.normal(size=d) + 0.01 * r.normal(size=(n, d))
+
+
+@pca_reconstruct.part(1, public=True)
+def _pca_on_images(fn):
+    """keeps the shape of a batch of images and matches PCA with k components"""
+    x = rng(7).random((60, 8, 8, 1))
+    got = as_array(fn(x, 5), "pca_reconstruct(x, 5)")
+    expect_shape(got, x.shape, "pca_reconstruct(x, 5)", "flatten each image to a row, reconstruct, reshape back")
+    _compare_pca(fn, x, 5)
+
+
+@pca_reconstruct.part(1)
+def _pca_centres_the_data(fn):
+    """subtracts the mean before the SVD and adds it back after"""
+    _compare_pca(fn, _low_rank(8, 40, 12, 3) + 5.0, 2)
+
+
+@pca_reconstruct.part(1)
+def _pca_edge_cases(fn):
+    """k = 0 gives the mean image, full rank gives the data back"""
+    x = _low_rank(9, 30, 10, 4)
+    expect_close(as_array(fn(x, 0), "pca_reconstruct(x, 0)"), np.broadcast_to(x.mean(axis=0), x.shape), "pca_reconstruct(x, 0)", rtol=1e-6, atol=1e-8)
+    expect_close(as_array(fn(x, 10), "pca_reconstruct(x, d)"), x, "pca_reconstruct(x, d) with d = all 10 dimensions", rtol=1e-6, atol=1e-8)
+
+
+def _compare_pca(fn, x, k):
+    flat = x.reshape(len(x), -1)
+    _, _, vt = np.linalg.svd(flat, full_matrices=False)
+    uncentred = (flat @ vt[:k].T @ vt[:k]).reshape(x.shape)
+    got = as_array(fn(x, k), f"pca_reconstruct(x, {k})")
+    expect_close(got, linear.pca_reconstruct(x, k), f"pca_reconstruct(x, {k})", rtol=1e-5, atol=1e-6, likely={
+        "that is PCA without centring: subtract the mean image before the SVD and add it back": uncentred,
+    })
+
+
+build_dense_autoencoder = Exercise("build_dense_autoencoder", LESSON)
+
+
+@build_dense_autoencoder.part(1, public=True)
+def _dense_maps_images_to_images(fn):
+    """a Keras model from (n, 28, 28, 1) images to (n, 28, 28, 1) in [0, 1]"""
+    out = predict(fn(32), rng(10).random((3, 28, 28, 1), dtype=np.float32), "build_dense_autoencoder(32)")
+    expect_shape(out, (3, 28, 28, 1), "its output", "reshape the 784 outputs back to (28, 28, 1)")
+    if out.min() < 0 or out.max() > 1:
+        raise Wrong(f"outputs range from {out.min():.3g} to {out.max():.3g}, expected [0, 1]: end with a sigmoid")
+
+
+@build_dense_autoencoder.part(1)
+def _dense_parameter_count(fn):
+    """one hidden Dense layer of code_dim units: 1569 * code_dim + 784 parameters"""
+    for code_dim in (16, 64):
+        model = as_model(fn(code_dim), f"build_dense_autoencoder({code_dim})")
+        expected = 1569 * code_dim + 784
+        if model.count_params() != expected:
+            raise Wrong(f"build_dense_autoencoder({code_dim}) has {model.count_params():,} parameters, expected "
+                        f"{expected:,} (784 -> {code_dim} -> 784, each Dense with biases)")
+
+
+@build_dense_autoencoder.part(1)
+def _dense_sigmoid_output(fn):
+    """outputs stay in [0, 1] for any input: a sigmoid output layer"""
+    out = predict(fn(8), 50 * rng(11).normal(size=(4, 28, 28, 1)).astype(np.float32), "build_dense_autoencoder(8)")
+    if out.min() < 0 or out.max() > 1:
+        raise Wrong(f"on large inputs the outputs range from {out.min():.3g} to {out.max():.3g}: the last layer needs a sigmoid")
+

@@ -1,0 +1,237 @@
+"""Exercises are lists of parts; a part is a check worth some points.
+
+A part is a function that takes the student's function and raises ``Wrong``
+with a message the student can act on (what was expected, what came back, the
+likely cause) when the answer is wrong. Anything else the student's code
+raises loses the part too, with the exception named.
+"""
+
+import contextlib
+import dataclasses
+import importlib
+import inspect
+import io
+import warnings
+
+import numpy as np
+
+LESSON_MODULES = [f"autograder.checks.lesson0{n}" for n in range(1, 7)]
+REFERENCE_PACKAGE = "dae_reference"
+
+
+class Wrong(Exception):
+    """The answer is wrong; the message says how."""
+
+
+@dataclasses.dataclass
+class Part:
+    description: str
+    points: float
+    run: object
+    public: bool
+
+
+@dataclasses.dataclass
+class Result:
+    part: Part
+    earned: float
+    message: str = ""
+
+
+class Exercise:
+    """A graded exercise: its name (the student's function), lesson and parts."""
+
+    def __init__(self, name, lesson):
+        self.name, self.lesson, self.parts = name, lesson, []
+        EXERCISES[name] = self
+
+    def part(self, points, public=False):
+        """Decorator: register a check worth ``points``; its docstring describes it."""
+
+        def register(run):
+            description = inspect.getdoc(run).splitlines()[0]
+            self.parts.append(Part(description, points, run, public))
+            return run
+
+        return register
+
+    @property
+    def max_points(self):
+        return sum(part.points for part in self.parts)
+
+
+EXERCISES = {}
+
+
+def exercise(name):
+    """The registered exercise called ``name``."""
+    if not EXERCISES:
+        for module in LESSON_MODULES:
+            importlib.import_module(module)
+    if name not in EXERCISES:
+        raise KeyError(f"no exercise is called {name!r}; known: {', '.join(sorted(EXERCISES))}")
+    return EXERCISES[name]
+
+
+def run_parts(name, answer, *context, public_only=False):
+    """Run the parts of exercise ``name`` on ``answer``; a list of ``Result``."""
+    ex = exercise(name)
+    parts = [p for p in ex.parts if p.public or not public_only]
+    reason = uses_reference(answer)
+    if reason:
+        return [Result(p, 0.0, reason) for p in parts]
+    return [run_part(p, answer, *context) for p in parts]
+
+
+def run_part(part, answer, *context):
+    try:
+        with quiet():
+            part.run(answer, *context)
+    except Wrong as wrong:
+        return Result(part, 0.0, str(wrong))
+    except (Exception, SystemExit) as error:  # the student's code failed: that loses the part, not the grading
+        return Result(part, 0.0, f"your code raised {describe_exception(error)}")
+    return Result(part, float(part.points))
+
+
+def grade(name, answer, *context):
+    """Grade ``answer`` (the student's function, or a result) for exercise ``name``.
+
+    ``context`` is passed on to the checks (the profile a training ran under).
+    Prints one line per part and returns the points earned, a float.
+    """
+    results = run_parts(name, answer, *context)
+    earned = sum(r.earned for r in results)
+    total = exercise(name).max_points
+    print(f"{name}: {format_points(earned)} / {format_points(total)} points")
+    for r in results:
+        print("  " + format_result(r))
+    return earned
+
+
+def check(name, answer, *context):
+    """Quick public checks for exercise ``name``, printed with hints; returns True if all pass."""
+    results = run_parts(name, answer, *context, public_only=True)
+    for r in results:
+        print(format_result(r, show_points=False))
+    passed = all(r.earned == r.part.points for r in results)
+    if passed:
+        print(f"{name}: the quick checks pass. The graded tests try more cases.")
+    return passed
+
+
+def format_result(result, show_points=True):
+    mark = "ok  " if result.earned == result.part.points else "FAIL"
+    points = f" ({format_points(result.part.points)} pt)" if show_points else ""
+    line = f"{mark} {result.part.description}{points}"
+    return line + (f"\n       -> {result.message}" if result.message else "")
+
+
+def format_points(x):
+    return f"{x:g}"
+
+
+def describe_exception(error):
+    if isinstance(error, SystemExit):
+        return "SystemExit (sys.exit() was called)"
+    text = str(error).strip().splitlines()
+    first = text[0] if text else ""
+    return f"{type(error).__name__}: {first[:300]}" if first else type(error).__name__
+
+
+def uses_reference(answer):
+    """A reason to give no points if ``answer`` is, or calls, the reference implementation."""
+    module = getattr(answer, "__module__", None) or ""
+    if module.split(".")[0] == REFERENCE_PACKAGE:
+        return f"this is {module}.{getattr(answer, '__name__', '')}, the reference implementation: write your own"
+    try:
+        source = inspect.getsource(answer)
+    except (TypeError, OSError):
+        return ""
+    if REFERENCE_PACKAGE in source:
+        return f"your function uses {REFERENCE_PACKAGE}, the reference implementation: write your own"
+    return ""
+
+
+@contextlib.contextmanager
+def quiet():
+    """Silence warnings, stdout and stderr while a check runs.
+
+    The report is the only output a student should see, and nbgrader gives no
+    points to a test cell that writes to stderr.
+    """
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            yield
+
+
+# Helpers for the lesson checks -------------------------------------------------
+
+
+def as_array(value, what):
+    """``value`` as a NumPy array; a ``Wrong`` naming ``what`` if it is not array-like."""
+    if value is None:
+        raise Wrong(f"{what} returned None: did you forget the `return` statement?")
+    try:
+        return np.asarray(value)
+    except Exception as error:  # e.g. a ragged list
+        raise Wrong(f"{what} returned a {type(value).__name__}, which is not an array: {error}") from None
+
+
+def as_number(value, what):
+    """``value`` as a Python float; ``Wrong`` if it is not a single number."""
+    if value is None:
+        raise Wrong(f"{what} returned None: did you forget the `return` statement?")
+    array = np.asarray(value)
+    if array.size != 1 or not np.issubdtype(array.dtype, np.number):
+        raise Wrong(f"{what} should return one number, got {type(value).__name__} of shape {array.shape}")
+    return float(array.reshape(()))
+
+
+def expect_shape(array, shape, what, hint=""):
+    if tuple(array.shape) != tuple(shape):
+        raise Wrong(f"{what} has shape {tuple(array.shape)}, expected {tuple(shape)}" + (f": {hint}" if hint else ""))
+
+
+def expect_close(got, expected, what, rtol=1e-5, atol=1e-8, likely=None):
+    """Compare numbers or arrays; on a mismatch, name the likely mistake.
+
+    ``likely`` maps a description of a mistake to the value that mistake
+    would give; the first one that matches ``got`` becomes the hint.
+    """
+    got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    if got.shape == expected.shape and np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True):
+        return
+    hint = ""
+    for mistake, value in (likely or {}).items():
+        value = np.asarray(value, dtype=np.float64)
+        if value.shape == got.shape and np.allclose(got, value, rtol=max(rtol, 1e-3), atol=atol):
+            hint = f": {mistake}"
+            break
+    if got.shape != expected.shape:
+        raise Wrong(f"{what} has shape {got.shape}, expected {expected.shape}{hint}")
+    raise Wrong(f"{what} is {summarize(got)}, expected {summarize(expected)}{hint}")
+
+
+def summarize(array):
+    array = np.asarray(array)
+    if array.size == 1:
+        return f"{float(array.reshape(())):.4g}"
+    if array.size <= 6:
+        return np.array2string(array.ravel(), precision=4, separator=", ")
+    return f"an array of shape {array.shape} (mean {np.nanmean(array):.4g})"
+
+
+def as_model(value, what):
+    """``value`` if it is a Keras model; ``Wrong`` otherwise."""
+    import keras
+
+    if not isinstance(value, keras.Model):
+        raise Wrong(f"{what} returned a {type(value).__name__}, expected a keras.Model")
+    return value
+
+
+def predict(model, x, what):
+    """``model``'s output on ``x`` as a NumPy array."""
+    return as_array(as_model(model, what).predict(x, verbose=0), f"the output of {what}")

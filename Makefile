@@ -3,13 +3,16 @@
 #   make test    the test suite (smoke and quick trainings, error paths)
 #   make full    the tutorial's 20-epoch training and the test that checks its result
 #   make bench   the training-speed benchmark
+#   make lessons regenerate the student notebooks lessons/ from solutions/ (nbgrader)
 
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 EXTRAS ?= test
 
-.PHONY: setup data run test full bench clean
+LESSONS := $(notdir $(wildcard solutions/0*))
+
+.PHONY: setup data run test full bench lessons clean
 
 setup: $(VENV)/.installed data
 
@@ -34,6 +37,13 @@ full: setup
 
 bench: setup
 	$(PY) benchmarks/train_speed.py
+
+# nbgrader reads autograder/nbgrader_config.py from its working directory and
+# runs alembic from PATH.
+lessons: setup
+	cd autograder && for lesson in $(LESSONS); do \
+	  PATH="$(abspath $(VENV))/bin:$$PATH" nbgrader generate_assignment --force --no-db --log-level=WARN $$lesson || exit 1; \
+	done
 
 clean:
 	rm -rf runs .pytest_cache

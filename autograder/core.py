@@ -11,6 +11,8 @@ import dataclasses
 import importlib
 import inspect
 import io
+import logging
+import os
 import warnings
 
 import numpy as np
@@ -155,15 +157,36 @@ def uses_reference(answer):
 
 @contextlib.contextmanager
 def quiet():
-    """Silence warnings, stdout and stderr while a check runs.
+    """Silence warnings, logging, stdout and stderr while a check runs.
 
     The report is the only output a student should see, and nbgrader gives no
-    points to a test cell that writes to stderr.
+    points to a test cell that writes to stderr, which TensorFlow's C++ code
+    does behind Python's back: file descriptor 2 goes to /dev/null too.
     """
-    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore")
-        with np.errstate(all="ignore"):
+    logging.disable(logging.WARNING)
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"), _stderr_fd_to_devnull():
+            warnings.simplefilter("ignore")
+            with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+                yield
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+@contextlib.contextmanager
+def _stderr_fd_to_devnull():
+    try:
+        saved = os.dup(2)
+    except OSError:  # no file descriptor 2: nothing to silence
+        yield
+        return
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 2)
+        try:
             yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 # Helpers for the lesson checks -------------------------------------------------

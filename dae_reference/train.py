@@ -83,7 +83,8 @@ def compile_autoencoder(model, learning_rate=1e-3):
 
 def train_autoencoder(model, train_ds, val_ds, epochs, verbose=1):
     """Fit a compiled ``model`` on ``(noisy, clean)`` batches; returns the ``keras.callbacks.History``."""
-    return model.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=verbose)
+    # shuffle=False: the dataset shuffles itself (Keras warns otherwise)
+    return model.fit(train_ds, validation_data=val_ds, epochs=epochs, shuffle=False, verbose=verbose)
 
 
 @contextlib.contextmanager

@@ -105,7 +105,7 @@ def grade(name, answer, *context):
     results = run_parts(name, answer, *context)
     earned = sum(r.earned for r in results)
     total = exercise(name).max_points
-    print(f"{name}: {format_points(earned)} / {format_points(total)} points")
+    print(f"{name}: {format_points(earned)} / {format_points(total)} point{'s' if total != 1 else ''}")
     for r in results:
         print("  " + format_result(r))
     return earned

@@ -7,8 +7,11 @@ the lesson never showed, compared with ``dae_reference``; it prints one line
 per check and returns the points earned, which nbgrader reads as the cell's
 partial credit.
 
-    checks/     one module per lesson: what each exercise must do
-    core.py     exercises, parts, running them, reporting
+    checks/           one module per lesson: what each exercise must do
+    course.py         the lessons and where their notebooks live
+    calibrate.py      measures the training thresholds (thresholds.json)
+    nbgrader_config.py  the course for nbgrader: solutions/ is the source, lessons/ the release
+    core.py           exercises, parts, running them, reporting
 """
 
 from autograder.core import check, grade

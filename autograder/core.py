@@ -17,7 +17,9 @@ import warnings
 
 import numpy as np
 
-LESSON_MODULES = [f"autograder.checks.lesson0{n}" for n in range(1, 7)]
+from autograder.course import LESSONS
+
+LESSON_MODULES = [f"autograder.checks.lesson{lesson[:2]}" for lesson in LESSONS]
 REFERENCE_PACKAGE = "dae_reference"
 
 

@@ -6,22 +6,12 @@ directory, ``lessons/`` its release directory. One assignment per lesson.
     make lessons        # = nbgrader generate_assignment --config autograder/nbgrader_config.py --force --no-db NN_name
 """
 
-import os
+from autograder.course import COURSE_ID, ROOT
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
-COURSE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LESSONS = [
-    "01_autoencoder_theory",
-    "02_noise_models",
-    "03_conv_autoencoder",
-    "04_training",
-    "05_evaluation",
-    "06_ethics",
-]
-
-c.CourseDirectory.course_id = "dae-keras"
-c.CourseDirectory.root = COURSE_ROOT
+c.CourseDirectory.course_id = COURSE_ID
+c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "lessons"
 

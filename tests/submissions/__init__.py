@@ -1,0 +1,1 @@
+"""Answers to the exercises written as students might: right in another style, or wrong."""

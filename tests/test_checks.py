@@ -1,0 +1,124 @@
+"""The autograder's checks: the reference passes, other correct styles pass, wrong answers and stubs lose points."""
+
+import pytest
+
+from autograder import core
+from dae_reference import audit, device, evaluate, linear, model, noise, train
+from tests.submissions import alternative
+from tests.submissions.wrong import WRONG
+
+REFERENCE = {
+    "mse": evaluate.mse,
+    "compression_ratio": model.compression_ratio,
+    "pca_reconstruct": linear.pca_reconstruct,
+    "build_dense_autoencoder": model.build_dense_autoencoder,
+    "add_gaussian_noise": noise.add_gaussian_noise,
+    "add_masking_noise": noise.add_masking_noise,
+    "add_salt_and_pepper_noise": noise.add_salt_and_pepper_noise,
+    "psnr": evaluate.psnr,
+    "clipped_noise_stats": noise.clipped_noise_stats,
+    "conv2d_params": model.conv2d_params,
+    "build_encoder": model.build_encoder,
+    "build_decoder": model.build_decoder,
+    "build_autoencoder": model.build_autoencoder,
+    "make_datasets": train.make_datasets,
+    "compile_autoencoder": train.compile_autoencoder,
+    "train_autoencoder": train.train_autoencoder,
+    "choose_precision": device.choose_precision,
+    "reconstruction_errors": evaluate.reconstruction_errors,
+    "evaluate_denoiser": evaluate.evaluate_denoiser,
+    "per_class_mse": evaluate.per_class_mse,
+    "worst_k": evaluate.worst_k,
+    "noise_robustness": evaluate.noise_robustness,
+    "memorization_gap": audit.memorization_gap,
+    "nearest_neighbor_distance": audit.nearest_neighbor_distance,
+    "ood_flags": audit.ood_flags,
+    "class_disparity": audit.class_disparity,
+}
+FUNCTION_EXERCISES = sorted(REFERENCE)
+
+
+def test_every_function_exercise_is_covered():
+    core.exercise("mse")  # loads every lesson's checks
+    assert set(core.EXERCISES) - {"training_result"} == set(REFERENCE)
+
+
+@pytest.mark.parametrize("name", FUNCTION_EXERCISES)
+def test_reference_passes_every_part(name):
+    # run_part, not grade: grade rightly gives no points for the reference itself
+    for part in core.exercise(name).parts:
+        result = core.run_part(part, REFERENCE[name])
+        assert result.earned == part.points, f"{part.description}: {result.message}"
+
+
+@pytest.mark.parametrize("name", FUNCTION_EXERCISES)
+def test_another_correct_style_gets_full_marks(name, capsys):
+    assert core.grade(name, getattr(alternative, name)) == core.exercise(name).max_points, capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", FUNCTION_EXERCISES)
+def test_wrong_answer_loses_points_with_a_hint(name, capsys):
+    for answer, feedback in WRONG[name]:
+        earned = core.grade(name, answer)
+        report = capsys.readouterr().out
+        assert earned < core.exercise(name).max_points, report
+        assert feedback in report
+
+
+@pytest.mark.parametrize("name", FUNCTION_EXERCISES)
+def test_stub_scores_zero_without_raising(name, capsys):
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+
+    assert core.grade(name, stub) == 0
+    assert "NotImplementedError" in capsys.readouterr().out
+
+
+def test_reference_implementation_earns_nothing(capsys):
+    assert core.grade("mse", evaluate.mse) == 0
+    assert "reference implementation" in capsys.readouterr().out
+
+
+def test_a_function_calling_the_reference_earns_nothing(capsys):
+    def mse(x, x_hat):
+        from dae_reference.evaluate import mse as reference
+
+        return reference(x, x_hat)
+
+    assert core.grade("mse", mse) == 0
+    assert "reference implementation" in capsys.readouterr().out
+
+
+def test_sys_exit_in_an_answer_loses_the_part_only(capsys):
+    def mse(x, x_hat):
+        raise SystemExit(3)
+
+    assert core.grade("mse", mse) == 0
+    assert "sys.exit()" in capsys.readouterr().out
+
+
+def test_check_prints_a_hint_and_reports_failure(capsys):
+    assert core.check("conv2d_params", lambda k, c, f: k * k * c * f) is False
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "biases are missing" in out
+
+
+def test_checks_do_not_write_to_stderr(capfd):
+    """nbgrader scores a test cell that writes to stderr as zero."""
+    core.grade("build_decoder", alternative.build_decoder)
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize("profile", ["smoke", "quick"])
+def test_training_result_graded_against_measured_thresholds(profile, capsys):
+    from autograder.checks.lesson04 import load_thresholds
+    from dae_reference.config import PROFILES
+
+    limits = load_thresholds()[profile]
+    epochs = PROFILES[profile].epochs
+    good = {"loss": [0.5] * (epochs - 1) + [limits["loss_max"]], "val_loss": [0.5] * (epochs - 1) + [limits["val_loss_max"]]}
+    assert core.grade("training_result", good, profile) == 3
+    bad = {"loss": [0.5] * epochs, "val_loss": [0.5] * epochs}
+    assert core.grade("training_result", bad, profile) == 1
+    short = {"loss": [0.01], "val_loss": [0.01]}
+    assert core.grade("training_result", short, profile) == 2

@@ -1,0 +1,95 @@
+"""The lessons run, and nbgrader grades them: solutions get full marks, student notebooks zero."""
+
+import os
+import shutil
+import subprocess
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from autograder import core
+from autograder.course import LESSONS, ROOT, lesson_path, solution_path
+from tests.test_lessons import grader_metadata, nbgrader_env
+
+pytestmark = pytest.mark.slow
+
+
+def graded_code_cells(notebook):
+    return [c for c in notebook.cells if c.cell_type == "code" and grader_metadata(c).get("grade")]
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_solution_runs_top_to_bottom_and_scores_full_marks(lesson, monkeypatch):
+    monkeypatch.setenv("DAE_PROFILE", "smoke")
+    notebook = nbformat.read(solution_path(lesson), as_version=4)
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(solution_path(lesson).parent)}}).execute()
+    for cell in graded_code_cells(notebook):
+        kinds = [(o.output_type, o.get("name")) for o in cell.outputs]
+        assert ("stream", "stderr") not in kinds, f"{grader_metadata(cell)['grade_id']} wrote to stderr"
+        result = [o for o in cell.outputs if o.output_type == "execute_result"]
+        assert float(result[0].data["text/plain"]) == grader_metadata(cell)["points"], grader_metadata(cell)["grade_id"]
+
+
+@pytest.fixture(scope="module")
+def autograded(tmp_path_factory):
+    """A course with the solutions and the generated lessons submitted by two students, autograded by nbgrader."""
+    course = tmp_path_factory.mktemp("course")
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"load_subconfig({str(ROOT / 'autograder' / 'nbgrader_config.py')!r})\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
+        "c.CourseDirectory.source_directory = 'source'\n"
+        "c.CourseDirectory.release_directory = 'release'\n"
+    )
+    shutil.copytree(ROOT / "solutions", course / "source")
+    env = nbgrader_env()
+    env.pop("DAE_PROFILE", None)  # nbgrader's own runs pick the smoke profile
+    for lesson in LESSONS:
+        nbgrader(["generate_assignment", lesson], course, env)
+        for student, notebook in [("solver", solution_path(lesson)), ("beginner", lesson_path(lesson))]:
+            target = course / "submitted" / student / lesson
+            target.mkdir(parents=True)
+            shutil.copy(notebook, target / notebook.name)
+        nbgrader(["autograde", lesson], course, env)
+    return course
+
+
+def nbgrader(args, course, env):
+    done = subprocess.run(["nbgrader", *args, "--log-level=ERROR"], cwd=course, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def grades(course, lesson, student):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        notebook = gradebook.find_submission_notebook(lesson, lesson, student)
+        return {g.name: (g.auto_score, g.max_score, g.cell.cell_type) for g in notebook.grades}
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_nbgrader_gives_the_solutions_full_marks(autograded, lesson):
+    for name, (auto, maximum, cell_type) in grades(autograded, lesson, "solver").items():
+        if cell_type == "code":
+            assert auto == maximum, name
+        else:
+            assert auto is None, f"{name}: a written answer is graded by hand"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_nbgrader_gives_the_student_notebooks_zero(autograded, lesson):
+    scores = grades(autograded, lesson, "beginner")
+    core.exercise("mse")
+    assert {f"test_{e.name}" for e in core.EXERCISES.values() if e.lesson == lesson} <= set(scores)
+    for name, (auto, _, _) in scores.items():
+        assert auto == 0, name
+
+
+def test_autograded_notebooks_show_feedback_not_hidden_tests(autograded):
+    lesson = "02_noise_models"
+    notebook = nbformat.read(autograded / "autograded" / "beginner" / lesson / f"{lesson}.ipynb", as_version=4)
+    cell = next(c for c in graded_code_cells(notebook) if grader_metadata(c)["grade_id"] == "test_add_gaussian_noise")
+    report = "".join(o.get("text", "") for o in cell.outputs)
+    assert "NotImplementedError" in report and "0 / 4 points" in report

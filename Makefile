@@ -8,7 +8,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-EXTRAS ?= test
+EXTRAS ?= course,test
 
 LESSONS := $(notdir $(wildcard solutions/0*))
 

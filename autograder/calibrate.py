@@ -14,7 +14,7 @@ import datetime
 import json
 import sys
 
-from autograder.checks.lesson04 import THRESHOLDS_PATH
+from autograder.course import THRESHOLDS_PATH
 from dae_reference.config import PROFILES
 
 

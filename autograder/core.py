@@ -69,12 +69,22 @@ EXERCISES = {}
 
 def exercise(name):
     """The registered exercise called ``name``."""
-    if not EXERCISES:
-        for module in LESSON_MODULES:
-            importlib.import_module(module)
+    load_all()
     if name not in EXERCISES:
         raise KeyError(f"no exercise is called {name!r}; known: {', '.join(sorted(EXERCISES))}")
     return EXERCISES[name]
+
+
+def exercises(lesson):
+    """The exercises of ``lesson`` (e.g. ``'02_noise_models'``), in the order the lesson sets them."""
+    load_all()
+    return [ex for ex in EXERCISES.values() if ex.lesson == lesson]
+
+
+def load_all():
+    """Import every lesson's checks, which registers their exercises."""
+    for module in LESSON_MODULES:
+        importlib.import_module(module)
 
 
 def run_parts(name, answer, *context, public_only=False):

@@ -33,8 +33,7 @@ def cells_by_id(notebook):
 def test_every_exercise_has_its_cells(lesson):
     """Each exercise: a solution cell named after it, a check cell, and a graded cell worth its points."""
     cells = cells_by_id(nbformat.read(solution_path(lesson), as_version=4))
-    core.exercise("mse")  # loads every lesson's checks
-    exercises = [e for e in core.EXERCISES.values() if e.lesson == lesson]
+    exercises = core.exercises(lesson)
     assert exercises
     for ex in exercises:
         test = cells[f"test_{ex.name}"]

@@ -1,16 +1,14 @@
 """Lesson 4, training: the input pipeline, compile, fit, precision, and the trained result."""
 
-import json
-from pathlib import Path
 from unittest import mock
 
 import numpy as np
 
 from autograder.core import Exercise, Wrong, as_model, expect_shape
+from autograder.course import load_thresholds
 from dae_reference import device, train
 
 LESSON = "04_training"
-THRESHOLDS_PATH = Path(__file__).resolve().parent.parent / "thresholds.json"
 
 
 def _distinct_images(n=96, size=28):
@@ -225,11 +223,6 @@ def _pretend_gpus(capabilities):
 
 
 training_result = Exercise("training_result", LESSON)
-
-
-def load_thresholds():
-    """Loss thresholds per profile, measured by ``python -m autograder.calibrate``."""
-    return json.loads(THRESHOLDS_PATH.read_text())["profiles"]
 
 
 def _history_dict(history):

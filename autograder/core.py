@@ -82,9 +82,10 @@ def exercises(lesson):
 
 
 def load_all():
-    """Import every lesson's checks, which registers their exercises."""
-    for module in LESSON_MODULES:
-        importlib.import_module(module)
+    """Import every lesson's checks, which registers their exercises (quietly: TensorFlow logs at import)."""
+    with quiet():
+        for module in LESSON_MODULES:
+            importlib.import_module(module)
 
 
 def run_parts(name, answer, *context, public_only=False):

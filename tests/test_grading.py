@@ -92,3 +92,19 @@ def test_autograded_notebooks_show_feedback_not_hidden_tests(autograded):
     cell = next(c for c in graded_code_cells(notebook) if grader_metadata(c)["grade_id"] == "test_add_gaussian_noise")
     report = "".join(o.get("text", "") for o in cell.outputs)
     assert "NotImplementedError" in report and "0 / 4 points" in report
+
+
+def test_the_command_line_gives_the_same_points_as_nbgrader(autograded, tmp_path):
+    """Same submissions, graded both ways: equal exercise by exercise (nbgrader's submitted/ layout as it is)."""
+    import csv
+
+    from autograder import cli
+
+    out = tmp_path / "grades.csv"
+    assert cli.main(["grade", str(autograded / "submitted"), "--out", str(out), "--jobs", "2"]) == 0
+    with open(out.with_name("grades_exercises.csv")) as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2 * sum(len(core.exercises(lesson)) for lesson in LESSONS)
+    for row in rows:
+        nbgrader_score = grades(autograded, row["notebook"], row["student"])[f"test_{row['exercise']}"][0]
+        assert float(row["score"]) == nbgrader_score, row

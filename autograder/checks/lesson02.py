@@ -1,5 +1,7 @@
 """Lesson 2, noise models: the three corruptions, psnr and clipped_noise_stats."""
 
+from unittest import mock
+
 import numpy as np
 
 from autograder.core import Exercise, Wrong, as_array, as_number, expect_close, expect_shape
@@ -188,7 +190,9 @@ clipped_noise_stats = Exercise("clipped_noise_stats", LESSON)
 
 def _compare_stats(fn, x, sigma, keys):
     what = f"clipped_noise_stats(x, sigma={sigma})"
-    got = fn(x, sigma)
+    # Graded with a correct add_gaussian_noise, so that a mistake there is not counted twice.
+    with mock.patch.dict(fn.__globals__, {"add_gaussian_noise": noise.add_gaussian_noise}):
+        got = fn(x, sigma)
     if not isinstance(got, dict) or not set(keys) <= set(got):
         raise Wrong(f"{what} should return a dict with keys {sorted(keys)}, got {got!r:.80}")
     expected = noise.clipped_noise_stats(x, sigma)

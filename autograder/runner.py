@@ -1,0 +1,178 @@
+"""Grade one notebook in a process of its own, the way nbgrader would.
+
+The parent (``grade_notebook``) starts ``python -m autograder.runner``, with a
+memory limit and a wall-clock limit, and reads the JSON it writes. The child
+rebuilds the notebook for grading: the student's cells, except that every
+graded test cell is taken from ``solutions/`` (the hidden test: one call into
+the checks) and the quick-check cells are left out. It runs the cells one by
+one in a Jupyter kernel with ``$NBGRADER_EXECUTION`` set, as nbgrader does, and
+scores each test cell with nbgrader's own rule (``determine_grade``), so both
+ways give the same points. It writes its results after every graded cell: a
+submission that has to be stopped keeps what it had earned.
+"""
+
+import json
+import os
+import re
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder.course import lesson_path, solution_path
+
+CELL_TIMEOUT_S = 300
+NOTEBOOK_TIMEOUT_S = 900
+MEMORY_LIMIT_MB = 8192
+# Answer cells that bring in the reference or read the autograder are flagged.
+INTEGRITY_PATTERNS = {
+    "imports the reference implementation (dae_reference)": re.compile(r"\b(import|from)\s+dae_reference\b|dae_reference\."),
+    "refers to the autograder's files": re.compile(r"\bautograder\b"),
+}
+
+
+def grade_notebook(path, lesson, cell_timeout=CELL_TIMEOUT_S, timeout=NOTEBOOK_TIMEOUT_S, memory_mb=MEMORY_LIMIT_MB):
+    """Grade the notebook at ``path`` as lesson ``lesson`` in a child process; returns the result dict."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "result.json"
+        command = [sys.executable, "-m", "autograder.runner", str(path), lesson, str(out), str(cell_timeout)]
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                                 preexec_fn=lambda: _limit_memory(memory_mb))
+        try:
+            _, stderr = child.communicate(timeout=timeout)
+            stopped = None if child.returncode == 0 else _last_line(stderr) or f"the grader exited with status {child.returncode}"
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)  # the kernel too: it is in the child's session
+            child.communicate()
+            stopped = f"grading stopped after {timeout} s (the time limit for one notebook)"
+        result = json.loads(out.read_text()) if out.exists() else empty_result(path, lesson)
+    if stopped:
+        result["error"] = result.get("error") or stopped
+        result["flags"].append("stopped")
+    return result
+
+
+def empty_result(path, lesson, error=None):
+    """Every graded cell of ``lesson`` at zero, and why."""
+    source = _read(solution_path(lesson))
+    exercises = [{"name": _exercise_name(cell), "score": 0.0, "max_score": float(_grader(cell)["points"]),
+                  "feedback": error or "not graded"} for cell in source.cells if _is_test(cell)]
+    return {"notebook": str(path), "lesson": lesson, "exercises": exercises, "flags": [], "error": error}
+
+
+def _limit_memory(memory_mb):
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def _last_line(text):
+    lines = [line for line in text.decode(errors="replace").splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""
+
+
+# The child ---------------------------------------------------------------------
+
+
+def run(path, lesson, out, cell_timeout):
+    """Grade in this process; writes the result to ``out`` after every graded cell."""
+    from nbclient import NotebookClient
+    from nbgrader.utils import determine_grade
+
+    result = empty_result(path, lesson)
+    try:
+        student = _read(path)
+    except Exception as error:  # not JSON, not a notebook, empty: graded zero, with the reason
+        result = empty_result(path, lesson, f"not a readable notebook: {type(error).__name__}: {_first_line(error)}")
+        result["flags"].append("unreadable")
+        Path(out).write_text(json.dumps(result))
+        return
+    notebook, result["flags"] = _grading_notebook(student, lesson)
+    by_name = {e["name"]: e for e in result["exercises"]}
+    Path(out).write_text(json.dumps(result))
+
+    os.environ["NBGRADER_EXECUTION"] = "autograde"  # the lessons pick their fast profile, as under nbgrader
+    client = NotebookClient(notebook, timeout=cell_timeout, interrupt_on_timeout=True, allow_errors=True,
+                            kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}})
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            if cell.cell_type != "code":
+                continue
+            started = time.monotonic()
+            client.execute_cell(cell, index)
+            if _is_test(cell):
+                score, max_score = determine_grade(cell)
+                by_name[_exercise_name(cell)].update(score=float(score), max_score=float(max_score),
+                                                     feedback=_feedback(cell, time.monotonic() - started, cell_timeout))
+                Path(out).write_text(json.dumps(result))
+
+
+def _grading_notebook(student, lesson):
+    """The student's cells with the graded test cells restored from the source; returns (notebook, flags)."""
+    import nbformat
+
+    source_tests = {_grader(c)["grade_id"]: c for c in _read(solution_path(lesson)).cells if _is_test(c)}
+    released = {_grader(c).get("grade_id"): c.source for c in _read(lesson_path(lesson)).cells if _grader(c)}
+    cells, seen, flags = [], set(), []
+    for cell in student.cells:
+        grade_id = _grader(cell).get("grade_id", "")
+        if grade_id in source_tests:
+            if cell.source not in (released.get(grade_id), source_tests[grade_id].source):
+                flags.append(f"changed the test cell {grade_id}")
+            cells.append(source_tests[grade_id])
+            seen.add(grade_id)
+        elif grade_id.startswith("check_"):
+            continue  # quick checks print hints; grading does not need them
+        elif cell.cell_type == "code":
+            if _grader(cell).get("solution"):
+                flags += [f"{what} in {grade_id}" for what, pattern in INTEGRITY_PATTERNS.items() if pattern.search(cell.source)]
+            cells.append(nbformat.v4.new_code_cell(cell.source))
+    for grade_id, cell in source_tests.items():
+        if grade_id not in seen:
+            flags.append(f"deleted the test cell {grade_id}")
+            cells.append(cell)
+    notebook = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                                              "display_name": "Python 3"}})
+    return notebook, flags
+
+
+def _feedback(cell, seconds, cell_timeout):
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    if errors:
+        if errors[0].ename == "CellTimeoutError" or seconds >= cell_timeout:
+            return f"the cell ran longer than {cell_timeout} s and was stopped"
+        return f"{errors[0].ename}: {_first_line(errors[0].evalue)}"
+    if any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs):
+        return "the test cell wrote to stderr, which nbgrader scores as zero"
+    text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    return text.strip()[:4000]
+
+
+def _read(path):
+    import nbformat
+
+    return nbformat.read(str(path), as_version=4)
+
+
+def _grader(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _is_test(cell):
+    return cell.cell_type == "code" and _grader(cell).get("grade") and not _grader(cell).get("solution")
+
+
+def _exercise_name(cell):
+    return _grader(cell)["grade_id"].removeprefix("test_")
+
+
+def _first_line(text):
+    lines = str(text).strip().splitlines()
+    return lines[0][:300] if lines else ""
+
+
+if __name__ == "__main__":
+    notebook_path, lesson_name, out_path, timeout_s = sys.argv[1:5]
+    run(notebook_path, lesson_name, out_path, int(timeout_s))

@@ -1,0 +1,101 @@
+"""``python -m autograder grade``: a folder of mixed submissions into grades.csv."""
+
+import csv
+
+import nbformat
+import pytest
+
+from autograder import cli
+from autograder.course import lesson_path, solution_path
+
+pytestmark = pytest.mark.slow
+
+
+def with_answer(lesson, grade_id, old, new):
+    """The solution notebook of ``lesson`` with one line of one answer cell replaced."""
+    notebook = nbformat.read(solution_path(lesson), as_version=4)
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    assert old in cell.source
+    cell.source = cell.source.replace(old, new)
+    return notebook
+
+
+def save(notebook, folder, lesson):
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, folder / f"{lesson}.ipynb")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("submitted")
+    lesson = "02_noise_models"
+    save(nbformat.read(solution_path(lesson), as_version=4), root / "solver", lesson)
+    save(nbformat.read(lesson_path(lesson), as_version=4), root / "beginner", lesson)
+    save(with_answer(lesson, "add_gaussian_noise", "sigma * rng.standard_normal", "sigma**2 * rng.standard_normal"),
+         root / "variance", lesson)
+    save(with_answer(lesson, "psnr", "error = np.mean", "import sys; sys.exit(1)\n    error = np.mean"), root / "exits", lesson)
+    save(with_answer(lesson, "add_masking_noise", "rng = np.random.default_rng(seed)",
+                     "big = np.ones((60_000, 60_000))\n    rng = np.random.default_rng(seed)"), root / "greedy", lesson)
+    save(with_answer(lesson, "psnr", "error = np.mean", "while True:\n        pass\n    error = np.mean"), root / "loops", lesson)
+    save(with_answer(lesson, "add_masking_noise", "rng = np.random.default_rng(seed)",
+                     "from dae_reference.noise import add_masking_noise as reference\n    return reference(x, fraction, seed)"),
+         root / "copier", lesson)
+    (root / "broken").mkdir()
+    (root / "broken" / f"{lesson}.ipynb").write_text("{not json")
+    (root / "empty").mkdir()
+    (root / "empty" / f"{lesson}.ipynb").write_text("")
+    out = root.parent / "report" / "grades.csv"
+    status = cli.main(["grade", str(root), "--out", str(out), "--jobs", "2", "--cell-timeout", "30"])
+    with open(out) as f:
+        grades = {row["student"]: row for row in csv.DictReader(f)}
+    with open(out.with_name("grades_exercises.csv")) as f:
+        exercises = {(row["student"], row["exercise"]): row for row in csv.DictReader(f)}
+    return status, grades, exercises, out
+
+
+def points(exercises, student):
+    return {exercise: float(row["score"]) for (who, exercise), row in exercises.items() if who == student}
+
+
+def test_grading_succeeds_whatever_the_students_did(graded):
+    status, grades, _, out = graded
+    assert status == 0
+    assert set(grades) == {"solver", "beginner", "variance", "exits", "greedy", "loops", "copier", "broken", "empty"}
+    assert (out.parent / "feedback" / "solver.txt").exists()
+
+
+def test_solution_full_marks_stub_zero(graded):
+    _, grades, _, _ = graded
+    assert grades["solver"]["score"] == grades["solver"]["max_score"] == "14"
+    assert grades["beginner"]["score"] == "0"
+
+
+@pytest.mark.parametrize("student, broken", [("variance", "add_gaussian_noise"), ("exits", "psnr"),
+                                             ("greedy", "add_masking_noise"), ("loops", "psnr"),
+                                             ("copier", "add_masking_noise")])
+def test_a_wrong_answer_loses_points_there_only(graded, student, broken):
+    _, _, exercises, _ = graded
+    full = points(exercises, "solver")
+    got = points(exercises, student)
+    assert got[broken] < full[broken]
+    assert {name: score for name, score in got.items() if name != broken} == \
+           {name: score for name, score in full.items() if name != broken}
+
+
+def test_feedback_says_why(graded):
+    _, grades, exercises, out = graded
+    assert "variance" in exercises[("variance", "add_gaussian_noise")]["feedback"]
+    assert "sys.exit()" in exercises[("exits", "psnr")]["feedback"]
+    assert "MemoryError" in exercises[("greedy", "add_masking_noise")]["feedback"]
+    assert "30 s" in exercises[("loops", "psnr")]["feedback"]
+    assert "reference implementation" in exercises[("copier", "add_masking_noise")]["feedback"]
+    assert "dae_reference" in grades["copier"]["flags"]
+    for student in ("broken", "empty"):
+        assert grades[student]["score"] == "0" and "unreadable" in grades[student]["flags"]
+    assert "not a readable notebook" in (out.parent / "feedback" / "broken.txt").read_text()
+
+
+def test_bad_path_is_a_one_line_usage_error(tmp_path, capsys):
+    assert cli.main(["grade", str(tmp_path / "nowhere")]) == 2
+    assert capsys.readouterr().err.strip().count("\n") == 0
+    assert cli.main(["grade", str(tmp_path), "--jobs", "0"]) == 2

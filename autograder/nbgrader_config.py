@@ -14,6 +14,8 @@ c.CourseDirectory.course_id = COURSE_ID
 c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "lessons"
+# What running a lesson leaves beside it (lesson 4 saves its model) is never released.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.keras"]
 
 # Student notebooks: a stub that fails loudly until it is replaced.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -20,11 +20,11 @@ def graded_code_cells(notebook):
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
-def test_solution_runs_top_to_bottom_and_scores_full_marks(lesson, monkeypatch):
+def test_solution_runs_top_to_bottom_and_scores_full_marks(lesson, monkeypatch, tmp_path):
     monkeypatch.setenv("DAE_PROFILE", "smoke")
     notebook = nbformat.read(solution_path(lesson), as_version=4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(solution_path(lesson).parent)}}).execute()
+    # run in a scratch folder: lesson 4 saves its model beside the notebook
+    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     for cell in graded_code_cells(notebook):
         kinds = [(o.output_type, o.get("name")) for o in cell.outputs]
         assert ("stream", "stderr") not in kinds, f"{grader_metadata(cell)['grade_id']} wrote to stderr"

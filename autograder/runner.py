@@ -38,9 +38,8 @@ def grade_notebook(path, lesson, cell_timeout=CELL_TIMEOUT_S, timeout=NOTEBOOK_T
     """Grade the notebook at ``path`` as lesson ``lesson`` in a child process; returns the result dict."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "result.json"
-        command = [sys.executable, "-m", "autograder.runner", str(path), lesson, str(out), str(cell_timeout)]
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-                                 preexec_fn=lambda: _limit_memory(memory_mb))
+        command = [sys.executable, "-m", "autograder.runner", str(path), lesson, str(out), str(cell_timeout), str(memory_mb)]
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         try:
             _, stderr = child.communicate(timeout=timeout)
             stopped = None if child.returncode == 0 else _last_line(stderr) or f"the grader exited with status {child.returncode}"
@@ -63,7 +62,8 @@ def empty_result(path, lesson, error=None):
     return {"notebook": str(path), "lesson": lesson, "exercises": exercises, "flags": [], "error": error}
 
 
-def _limit_memory(memory_mb):
+def limit_memory(memory_mb):
+    """Cap this process's data segment, and so that of the kernel it starts, at ``memory_mb``."""
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
@@ -174,5 +174,6 @@ def _first_line(text):
 
 
 if __name__ == "__main__":
-    notebook_path, lesson_name, out_path, timeout_s = sys.argv[1:5]
+    notebook_path, lesson_name, out_path, timeout_s, memory_mb = sys.argv[1:6]
+    limit_memory(int(memory_mb))
     run(notebook_path, lesson_name, out_path, int(timeout_s))

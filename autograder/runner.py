@@ -3,8 +3,9 @@
 The parent (``grade_notebook``) starts ``python -m autograder.runner``, with a
 memory limit and a wall-clock limit, and reads the JSON it writes. The child
 rebuilds the notebook for grading: the student's cells, except that every
-graded test cell is taken from ``solutions/`` (the hidden test: one call into
-the checks) and the quick-check cells are left out. It runs the cells one by
+graded test cell (the hidden test: one call into the checks) and every other
+locked cell (set-up, training settings) is taken from ``solutions/``, and the
+quick-check cells are left out. It runs the cells one by
 one in a Jupyter kernel with ``$NBGRADER_EXECUTION`` set, as nbgrader does, and
 scores each test cell with nbgrader's own rule (``determine_grade``), so both
 ways give the same points. It writes its results after every graded cell: a
@@ -110,27 +111,31 @@ def run(path, lesson, out, cell_timeout):
 
 
 def _grading_notebook(student, lesson):
-    """The student's cells with the graded test cells restored from the source; returns (notebook, flags)."""
+    """The student's cells with the test and other locked cells restored from the source; returns (notebook, flags).
+
+    nbgrader restores the same cells from its gradebook before autograding.
+    """
     import nbformat
 
-    source_tests = {_grader(c)["grade_id"]: c for c in _read(solution_path(lesson)).cells if _is_test(c)}
+    restored = {_grader(c)["grade_id"]: c for c in _read(solution_path(lesson)).cells
+                if _is_test(c) or _grader(c).get("locked")}
     released = {_grader(c).get("grade_id"): c.source for c in _read(lesson_path(lesson)).cells if _grader(c)}
     cells, seen, flags = [], set(), []
     for cell in student.cells:
         grade_id = _grader(cell).get("grade_id", "")
-        if grade_id in source_tests:
-            if cell.source not in (released.get(grade_id), source_tests[grade_id].source):
-                flags.append(f"changed the test cell {grade_id}")
-            cells.append(source_tests[grade_id])
-            seen.add(grade_id)
-        elif grade_id.startswith("check_"):
+        if grade_id.startswith("check_"):
             continue  # quick checks print hints; grading does not need them
+        if grade_id in restored:
+            if cell.source not in (released.get(grade_id), restored[grade_id].source):
+                flags.append(f"changed the locked cell {grade_id}")
+            cells.append(restored[grade_id])
+            seen.add(grade_id)
         elif cell.cell_type == "code":
             if _grader(cell).get("solution"):
                 flags += [f"{what} in {grade_id}" for what, pattern in INTEGRITY_PATTERNS.items() if pattern.search(cell.source)]
             cells.append(nbformat.v4.new_code_cell(cell.source))
-    for grade_id, cell in source_tests.items():
-        if grade_id not in seen:
+    for grade_id, cell in restored.items():
+        if _is_test(cell) and grade_id not in seen:
             flags.append(f"deleted the test cell {grade_id}")
             cells.append(cell)
     notebook = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "language": "python",

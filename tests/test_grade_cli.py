@@ -40,6 +40,11 @@ def graded(tmp_path_factory):
     save(with_answer(lesson, "add_masking_noise", "rng = np.random.default_rng(seed)",
                      "from dae_reference.noise import add_masking_noise as reference\n    return reference(x, fraction, seed)"),
          root / "copier", lesson)
+    shortcut = nbformat.read(lesson_path(lesson), as_version=4)  # edits a locked cell and a test cell
+    for cell in shortcut.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in ("setup", "test_psnr"):
+            cell.source += "\npsnr = lambda x, y, data_range=1.0: 99.0"
+    save(shortcut, root / "shortcut", lesson)
     (root / "broken").mkdir()
     (root / "broken" / f"{lesson}.ipynb").write_text("{not json")
     (root / "empty").mkdir()
@@ -60,7 +65,7 @@ def points(exercises, student):
 def test_grading_succeeds_whatever_the_students_did(graded):
     status, grades, _, out = graded
     assert status == 0
-    assert set(grades) == {"solver", "beginner", "variance", "exits", "greedy", "loops", "copier", "broken", "empty"}
+    assert set(grades) == {"solver", "beginner", "variance", "exits", "greedy", "loops", "copier", "shortcut", "broken", "empty"}
     assert (out.parent / "feedback" / "solver.txt").exists()
 
 
@@ -80,6 +85,13 @@ def test_a_wrong_answer_loses_points_there_only(graded, student, broken):
     assert got[broken] < full[broken]
     assert {name: score for name, score in got.items() if name != broken} == \
            {name: score for name, score in full.items() if name != broken}
+
+
+def test_locked_and_test_cells_are_restored_and_their_edits_flagged(graded):
+    _, grades, exercises, _ = graded
+    assert points(exercises, "shortcut")["psnr"] == 0
+    assert "changed the locked cell setup" in grades["shortcut"]["flags"]
+    assert "changed the locked cell test_psnr" in grades["shortcut"]["flags"]
 
 
 def test_feedback_says_why(graded):

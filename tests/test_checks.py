@@ -122,3 +122,13 @@ def test_training_result_graded_against_measured_thresholds(profile, capsys):
     assert core.grade("training_result", bad, profile) == 1
     short = {"loss": [0.01], "val_loss": [0.01]}
     assert core.grade("training_result", short, profile) == 2
+
+
+def test_grading_is_deterministic(capsys):
+    """The same answers, graded five times, earn the same points part by part."""
+    def all_points():
+        return [[r.earned for r in core.run_parts(name, getattr(alternative, name))] for name in FUNCTION_EXERCISES]
+
+    first = all_points()
+    for _ in range(4):
+        assert all_points() == first

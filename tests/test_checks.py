@@ -132,3 +132,10 @@ def test_grading_is_deterministic(capsys):
     first = all_points()
     for _ in range(4):
         assert all_points() == first
+
+
+@pytest.mark.parametrize("name", FUNCTION_EXERCISES)
+def test_every_part_can_fail(name):
+    """A check that cannot fail is a defect: each part fails for at least one wrong answer."""
+    for part in core.exercise(name).parts:
+        assert any(core.run_part(part, answer).earned < part.points for answer, _ in WRONG[name]), part.description

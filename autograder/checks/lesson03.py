@@ -54,6 +54,12 @@ def _expect_io(model, in_shape, out_shape, what):
     expect_shape(predict(model, x, what), (2, *out_shape), f"the output of {what} on (2, {', '.join(map(str, in_shape))}) inputs")
 
 
+def _expect_input_shape(model, shape, what, argument):
+    declared = tuple(model.input_shape[1:]) if not isinstance(model.input_shape, list) else None
+    if declared != tuple(shape):
+        raise Wrong(f"{what} declares inputs of shape {declared}, expected {tuple(shape)}: pass {argument} to keras.Input")
+
+
 def _expect_params(model, expected, what, hint):
     if model.count_params() != expected:
         raise Wrong(f"{what} has {model.count_params():,} parameters, expected {expected:,}: {hint}")
@@ -98,6 +104,7 @@ def _encoder_layers(fn):
 def _encoder_other_input(fn):
     """uses input_shape: (32, 32, 3) images give (8, 8, 64) codes"""
     encoder = as_model(fn(input_shape=(32, 32, 3)), "build_encoder(input_shape=(32, 32, 3))")
+    _expect_input_shape(encoder, (32, 32, 3), "build_encoder(input_shape=(32, 32, 3))", "input_shape")
     _expect_io(encoder, (32, 32, 3), (8, 8, 64), "build_encoder(input_shape=(32, 32, 3))")
 
 
@@ -135,6 +142,7 @@ def _decoder_sigmoid(fn):
 def _decoder_other_code(fn):
     """uses code_shape: (4, 4, 64) codes give (16, 16, 1) images"""
     decoder = as_model(fn(code_shape=(4, 4, 64)), "build_decoder(code_shape=(4, 4, 64))")
+    _expect_input_shape(decoder, (4, 4, 64), "build_decoder(code_shape=(4, 4, 64))", "code_shape")
     _expect_io(decoder, (4, 4, 64), (16, 16, 1), "build_decoder(code_shape=(4, 4, 64))")
 
 

@@ -94,11 +94,15 @@ def build_autoencoder():
     return keras.Sequential([keras.Input((28, 28, 1)), build_encoder(), build_decoder()])
 
 
-def make_datasets(x_train, x_val, batch_size=128, sigma=0.5, seed=42):  # noise per image, stateless validation noise
-    def corrupt(clean):
-        return tf.clip_by_value(clean + tf.random.normal(tf.shape(clean), stddev=sigma), 0.0, 1.0), clean
+def make_datasets(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
+    """Stateless noise, one seed pair per image from Dataset.random, redrawn each epoch; noise before batching."""
+    def corrupt(clean, pair):
+        noise = tf.random.stateless_normal(tf.shape(clean), seed=pair, stddev=sigma)
+        return tf.clip_by_value(clean + noise, 0.0, 1.0), clean
 
-    train_ds = tf.data.Dataset.from_tensor_slices(x_train).shuffle(10_000, seed=seed).map(corrupt).batch(batch_size).prefetch(2)
+    images = tf.data.Dataset.from_tensor_slices(x_train).shuffle(10_000, seed=seed)
+    pairs = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+    train_ds = tf.data.Dataset.zip(images, pairs).map(corrupt).batch(batch_size).prefetch(2)
     noise = tf.random.stateless_normal(tf.shape(x_val), seed=(seed, 0), stddev=sigma)
     val_noisy = tf.clip_by_value(x_val + noise, 0.0, 1.0)
     val_ds = tf.data.Dataset.from_tensor_slices((val_noisy, x_val)).batch(batch_size).prefetch(2)

@@ -111,3 +111,24 @@ def test_bad_path_is_a_one_line_usage_error(tmp_path, capsys):
     assert cli.main(["grade", str(tmp_path / "nowhere")]) == 2
     assert capsys.readouterr().err.strip().count("\n") == 0
     assert cli.main(["grade", str(tmp_path), "--jobs", "0"]) == 2
+
+
+def test_pytest_front_end_agrees_with_the_command_line(graded, tmp_path):
+    import subprocess
+    import sys
+    import xml.etree.ElementTree as ElementTree
+
+    from autograder.course import ROOT
+
+    _, _, exercises, out = graded
+    solver = next(out.parent.parent.glob("submitted*/solver"))
+    report = tmp_path / "report.xml"
+    done = subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "autograder"), "--submission", str(solver),
+                           "-q", "-p", "no:cacheprovider", f"--junitxml={report}",
+                           "-o", "junit_family=xunit1"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-2000:]
+    cases = ElementTree.parse(report).getroot().iter("testcase")
+    points = {case.get("name").split("/")[-1].rstrip("]"): float(next(p.get("value") for p in case.iter("property")
+                                                                          if p.get("name") == "points"))
+              for case in cases}
+    assert points == {name: float(row["score"]) for (who, name), row in exercises.items() if who == "solver"}

@@ -25,11 +25,35 @@ def save(notebook, folder, lesson):
     nbformat.write(notebook, folder / f"{lesson}.ipynb")
 
 
+# One wrong answer per notebook, three per lesson: (student, lesson, answer cell, line, replacement).
+# Lesson 2's are in the fixture, with the pathological submissions.
+WRONG_NOTEBOOKS = [
+    ("sums", "01_autoencoder_theory", "mse", "np.mean((x - x_hat) ** 2)", "np.sum((x - x_hat) ** 2)"),
+    ("inverts", "01_autoencoder_theory", "compression_ratio", "np.prod(input_shape) / np.prod(code_shape)",
+     "np.prod(code_shape) / np.prod(input_shape)"),
+    ("uncentred", "01_autoencoder_theory", "pca_reconstruct", "mean = flat.mean(axis=0)", "mean = 0 * flat.mean(axis=0)"),
+    ("no_bias", "03_conv_autoencoder", "conv2d_params", "in_channels * filters + filters", "in_channels * filters"),
+    ("averages", "03_conv_autoencoder", "build_encoder", 'x = layers.MaxPooling2D(2, padding="same")(x)',
+     'x = layers.AveragePooling2D(2, padding="same")(x)'),
+    ("linear_out", "03_conv_autoencoder", "build_decoder", 'activation="sigmoid"', "activation=None"),
+    ("wrong_axis", "05_evaluation", "reconstruction_errors", "axis=1)", "axis=0)"),
+    ("sums_classes", "05_evaluation", "per_class_mse", "errors[labels == k].mean()", "errors[labels == k].sum()"),
+    ("best_first", "05_evaluation", "worst_k", "np.argsort(errors)[::-1][:k]", "np.argsort(errors)[:k]"),
+    ("flipped", "06_ethics", "memorization_gap", "np.mean(test_errors) - np.mean(train_errors)",
+     "np.mean(train_errors) - np.mean(test_errors)"),
+    ("below", "06_ethics", "ood_flags", "np.asarray(errors) > threshold", "np.asarray(errors) < threshold"),
+    ("best_over_worst", "06_ethics", "class_disparity", "per_class.max() / per_class.min()", "per_class.min() / per_class.max()"),
+]
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("submitted")
+    for lesson in {"02_noise_models", *(w[1] for w in WRONG_NOTEBOOKS)}:
+        save(nbformat.read(solution_path(lesson), as_version=4), root / "solver", lesson)
+    for student, lesson, grade_id, old, new in WRONG_NOTEBOOKS:
+        save(with_answer(lesson, grade_id, old, new), root / student, lesson)
     lesson = "02_noise_models"
-    save(nbformat.read(solution_path(lesson), as_version=4), root / "solver", lesson)
     save(nbformat.read(lesson_path(lesson), as_version=4), root / "beginner", lesson)
     save(with_answer(lesson, "add_gaussian_noise", "sigma * rng.standard_normal", "sigma**2 * rng.standard_normal"),
          root / "variance", lesson)
@@ -52,7 +76,7 @@ def graded(tmp_path_factory):
     out = root.parent / "report" / "grades.csv"
     status = cli.main(["grade", str(root), "--out", str(out), "--jobs", "2", "--cell-timeout", "30"])
     with open(out) as f:
-        grades = {row["student"]: row for row in csv.DictReader(f)}
+        grades = {row["student"]: row for row in csv.DictReader(f) if row["notebook"] == lesson}
     with open(out.with_name("grades_exercises.csv")) as f:
         exercises = {(row["student"], row["exercise"]): row for row in csv.DictReader(f)}
     return status, grades, exercises, out
@@ -66,6 +90,7 @@ def test_grading_succeeds_whatever_the_students_did(graded):
     status, grades, _, out = graded
     assert status == 0
     assert set(grades) == {"solver", "beginner", "variance", "exits", "greedy", "loops", "copier", "shortcut", "broken", "empty"}
+    assert {student for student, _ in graded[2]} >= {w[0] for w in WRONG_NOTEBOOKS}
     assert (out.parent / "feedback" / "solver.txt").exists()
 
 
@@ -77,11 +102,11 @@ def test_solution_full_marks_stub_zero(graded):
 
 @pytest.mark.parametrize("student, broken", [("variance", "add_gaussian_noise"), ("exits", "psnr"),
                                              ("greedy", "add_masking_noise"), ("loops", "psnr"),
-                                             ("copier", "add_masking_noise")])
+                                             ("copier", "add_masking_noise")] + [(w[0], w[2]) for w in WRONG_NOTEBOOKS])
 def test_a_wrong_answer_loses_points_there_only(graded, student, broken):
     _, _, exercises, _ = graded
-    full = points(exercises, "solver")
     got = points(exercises, student)
+    full = {name: score for name, score in points(exercises, "solver").items() if name in got}
     assert got[broken] < full[broken]
     assert {name: score for name, score in got.items() if name != broken} == \
            {name: score for name, score in full.items() if name != broken}

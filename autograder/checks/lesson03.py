@@ -1,5 +1,7 @@
 """Lesson 3, the convolutional autoencoder: conv2d_params and the three builders."""
 
+from unittest import mock
+
 import numpy as np
 
 from autograder.core import Exercise, Wrong, as_model, as_number, expect_close, expect_shape, predict
@@ -149,10 +151,16 @@ def _decoder_other_code(fn):
 build_autoencoder = Exercise("build_autoencoder", LESSON)
 
 
+def _with_reference_parts(fn):
+    """Call ``fn`` with the reference encoder and decoder in its namespace: a mistake there is not counted twice."""
+    with mock.patch.dict(fn.__globals__, {"build_encoder": reference.build_encoder, "build_decoder": reference.build_decoder}):
+        return fn()
+
+
 @build_autoencoder.part(1, public=True)
 def _autoencoder_shape(fn):
     """maps (n, 28, 28, 1) to (n, 28, 28, 1) with 74,497 parameters"""
-    autoencoder = as_model(fn(), "build_autoencoder()")
+    autoencoder = as_model(_with_reference_parts(fn), "build_autoencoder()")
     _expect_io(autoencoder, (28, 28, 1), (28, 28, 1), "build_autoencoder()")
     _expect_params(autoencoder, reference.N_PARAMS, "build_autoencoder()", "the encoder (18,816) and the decoder (55,681)")
 
@@ -160,7 +168,7 @@ def _autoencoder_shape(fn):
 @build_autoencoder.part(1)
 def _autoencoder_layers(fn):
     """the encoder's then the decoder's layers, ending in a sigmoid"""
-    autoencoder = as_model(fn(), "build_autoencoder()")
+    autoencoder = as_model(_with_reference_parts(fn), "build_autoencoder()")
     _expect_convolutions(autoencoder, [32, 64, 64, 32, 1], "build_autoencoder()")
     out = predict(autoencoder, 50 * rng(32).normal(size=(2, 28, 28, 1)).astype(np.float32), "build_autoencoder()")
     if out.min() < 0 or out.max() > 1:

@@ -1,5 +1,7 @@
 """Lesson 5, evaluation: per-image errors, scores, per-class error, worst cases, robustness."""
 
+from unittest import mock
+
 import numpy as np
 
 from autograder.core import Exercise, Wrong, as_array, as_number, expect_close, expect_shape
@@ -45,7 +47,9 @@ evaluate_denoiser = Exercise("evaluate_denoiser", LESSON)
 
 def _compare_scores(fn, denoise, seed, what):
     clean, noisy = _pair(seed, (8, 28, 28, 1))
-    scores = fn(denoise, noisy, clean)
+    # Graded with a correct reconstruction_errors, so that a mistake there is not counted twice.
+    with mock.patch.dict(fn.__globals__, {"reconstruction_errors": evaluate.reconstruction_errors}):
+        scores = fn(denoise, noisy, clean)
     if not isinstance(scores, dict) or not {"mse", "psnr", "ssim"} <= set(scores):
         raise Wrong(f"evaluate_denoiser should return a dict with keys 'mse', 'psnr', 'ssim', got {scores!r:.80}")
     estimate = np.asarray(denoise(noisy))

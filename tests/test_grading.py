@@ -1,8 +1,6 @@
 """The lessons run, and nbgrader grades them: solutions get full marks, student notebooks zero."""
 
-import os
 import shutil
-import subprocess
 
 import nbformat
 import pytest
@@ -10,7 +8,8 @@ from nbclient import NotebookClient
 
 from autograder import core
 from autograder.course import LESSONS, ROOT, lesson_path, solution_path
-from tests.test_lessons import grader_metadata, nbgrader_env
+from tests.nbgrader_course import nbgrader, nbgrader_env, write_course_config
+from tests.test_lessons import grader_metadata
 
 pytestmark = pytest.mark.slow
 
@@ -36,16 +35,9 @@ def test_solution_runs_top_to_bottom_and_scores_full_marks(lesson, monkeypatch, 
 def autograded(tmp_path_factory):
     """A course with the solutions and the generated lessons submitted by two students, autograded by nbgrader."""
     course = tmp_path_factory.mktemp("course")
-    (course / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"load_subconfig({str(ROOT / 'autograder' / 'nbgrader_config.py')!r})\n"
-        f"c.CourseDirectory.root = {str(course)!r}\n"
-        "c.CourseDirectory.source_directory = 'source'\n"
-        "c.CourseDirectory.release_directory = 'release'\n"
-    )
+    write_course_config(course)
     shutil.copytree(ROOT / "solutions", course / "source")
     env = nbgrader_env()
-    env.pop("DAE_PROFILE", None)  # nbgrader's own runs pick the smoke profile
     for lesson in LESSONS:
         nbgrader(["generate_assignment", lesson], course, env)
         for student, notebook in [("solver", solution_path(lesson)), ("beginner", lesson_path(lesson))]:
@@ -54,11 +46,6 @@ def autograded(tmp_path_factory):
             shutil.copy(notebook, target / notebook.name)
         nbgrader(["autograde", lesson], course, env)
     return course
-
-
-def nbgrader(args, course, env):
-    done = subprocess.run(["nbgrader", *args, "--log-level=ERROR"], cwd=course, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-2000:]
 
 
 def grades(course, lesson, student):

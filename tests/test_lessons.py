@@ -1,24 +1,16 @@
 """The lessons: solutions/ is the source, lessons/ is generated from it and leaks nothing."""
 
 import filecmp
-import os
 import subprocess
-import sys
 
 import nbformat
 import pytest
 
 from autograder import core
 from autograder.course import LESSONS, ROOT, lesson_path, solution_path
+from tests.nbgrader_course import nbgrader_env
 
 SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-
-
-def nbgrader_env():
-    """nbgrader runs alembic from PATH: put this interpreter's bin/ first."""
-    env = dict(os.environ)
-    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-    return env
 
 
 def grader_metadata(cell):

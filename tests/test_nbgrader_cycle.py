@@ -9,21 +9,15 @@ import csv
 import html
 import re
 import shutil
-import subprocess
 
 import pytest
 from nbgrader.utils import get_username
 
 from autograder.course import COURSE_ID, ROOT, solution_path
-from tests.test_lessons import nbgrader_env
+from tests.nbgrader_course import nbgrader, nbgrader_env, write_course_config
 
 pytestmark = pytest.mark.slow
 LESSON = "02_noise_models"
-
-
-def nbgrader(args, cwd, env):
-    done = subprocess.run(["nbgrader", *args, "--log-level=ERROR"], cwd=cwd, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, f"nbgrader {' '.join(args)}: {done.stderr[-2000:]}"
 
 
 def test_release_fetch_submit_collect_autograde_feedback_export(tmp_path):
@@ -31,16 +25,8 @@ def test_release_fetch_submit_collect_autograde_feedback_export(tmp_path):
     exchange.mkdir()
     course.mkdir()
     shutil.copytree(ROOT / "solutions" / LESSON, course / "source" / LESSON)
-    (course / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"load_subconfig({str(ROOT / 'autograder' / 'nbgrader_config.py')!r})\n"
-        f"c.CourseDirectory.root = {str(course)!r}\n"
-        "c.CourseDirectory.source_directory = 'source'\n"
-        "c.CourseDirectory.release_directory = 'release'\n"
-        f"c.Exchange.root = {str(exchange)!r}\n"
-    )
+    write_course_config(course, f"c.Exchange.root = {str(exchange)!r}\n")
     instructor = nbgrader_env()
-    instructor.pop("DAE_PROFILE", None)
     nbgrader(["generate_assignment", LESSON], course, instructor)
     nbgrader(["release_assignment", LESSON], course, instructor)
 

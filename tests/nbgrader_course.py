@@ -1,0 +1,33 @@
+"""Helpers for tests that run nbgrader's own commands on a course of their own."""
+
+import os
+import subprocess
+import sys
+
+from autograder.course import ROOT
+
+
+def nbgrader_env():
+    """The environment for nbgrader: this interpreter's bin/ first on PATH (nbgrader runs alembic from there),
+    and no $DAE_PROFILE, so that nbgrader's runs pick the smoke profile on their own."""
+    env = dict(os.environ)
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    env.pop("DAE_PROFILE", None)
+    return env
+
+
+def nbgrader(args, cwd, env):
+    """Run ``nbgrader ARGS`` in ``cwd``; fail the test with nbgrader's last words if it fails."""
+    done = subprocess.run(["nbgrader", *args, "--log-level=ERROR"], cwd=cwd, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, f"nbgrader {' '.join(args)}: {done.stderr[-2000:]}"
+
+
+def write_course_config(course, extra=""):
+    """An instructor's nbgrader_config.py in ``course``: the course's config, with source/ and release/ there."""
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"load_subconfig({str(ROOT / 'autograder' / 'nbgrader_config.py')!r})\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
+        "c.CourseDirectory.source_directory = 'source'\n"
+        "c.CourseDirectory.release_directory = 'release'\n" + extra
+    )

@@ -20,8 +20,8 @@ import csv
 import sys
 from pathlib import Path
 
-from autograder.course import LESSONS
-from autograder.runner import CELL_TIMEOUT_S, MEMORY_LIMIT_MB, NOTEBOOK_TIMEOUT_S, grade_notebook
+from autograder.course import CELL_TIMEOUT_S, LESSONS, TRAINING_CELLS
+from autograder.runner import MEMORY_LIMIT_MB, NOTEBOOK_TIMEOUT_S, grade_notebook
 
 
 class UsageError(Exception):
@@ -120,7 +120,8 @@ def build_parser():
     grade.add_argument("path", type=Path, help="a notebook, a student's folder, or a folder of student folders")
     grade.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV to write (default grades.csv)")
     grade.add_argument("--jobs", type=int, default=1, help="notebooks graded at once (default 1)")
-    grade.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT_S, help=f"seconds per cell (default {CELL_TIMEOUT_S})")
+    grade.add_argument("--cell-timeout", type=int, help=f"seconds per cell (default {CELL_TIMEOUT_S}, "
+                       f"{max(TRAINING_CELLS.values())} for lesson 4's training)")
     grade.add_argument("--timeout", type=int, default=NOTEBOOK_TIMEOUT_S, help=f"seconds per notebook (default {NOTEBOOK_TIMEOUT_S})")
     grade.add_argument("--memory-mb", type=int, default=MEMORY_LIMIT_MB, help=f"memory per notebook (default {MEMORY_LIMIT_MB})")
     return parser
@@ -130,7 +131,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         for name in ("jobs", "cell_timeout", "timeout", "memory_mb"):
-            if getattr(args, name) < 1:
+            if getattr(args, name) is not None and getattr(args, name) < 1:
                 raise UsageError(f"--{name.replace('_', '-')}={getattr(args, name)} is invalid: expected a positive integer")
         submissions = find_submissions(args.path)
         results = grade_all(submissions, args.jobs, print_progress, cell_timeout=args.cell_timeout,

@@ -18,6 +18,22 @@ LESSONS = (
 )
 
 
+# How long one cell may run when a notebook is graded, by nbgrader's autograde
+# or by ``python -m autograder grade``. Grading runs the smoke profile, where
+# the slowest cell of any solution, lesson 4's training, takes 5 s on a 2-core
+# CPU and every other cell under 5 s (measured cell by cell on the solutions).
+# The budgets leave room for a slower machine and a slower correct answer, and
+# stop an endless loop within two minutes.
+CELL_TIMEOUT_S = 120
+TRAINING_CELLS = {"train": 600}  # grade_id of a cell that trains: its budget
+
+
+def cell_timeout(cell):
+    """Seconds the notebook cell ``cell`` may run when graded (nbclient's ``timeout_func``)."""
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return TRAINING_CELLS.get(grade_id, CELL_TIMEOUT_S)
+
+
 def solution_path(lesson):
     return SOLUTIONS_DIR / lesson / f"{lesson}.ipynb"
 

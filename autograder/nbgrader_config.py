@@ -6,7 +6,7 @@ directory, ``lessons/`` its release directory. One assignment per lesson.
     make lessons        # = nbgrader generate_assignment --config autograder/nbgrader_config.py --force --no-db NN_name
 """
 
-from autograder.course import COURSE_ID, ROOT
+from autograder.course import COURSE_ID, ROOT, cell_timeout
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -21,6 +21,7 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Each lesson runs in well under this on a 2-core CPU under the smoke profile,
-# which nbgrader's runs select on their own ($NBGRADER_EXECUTION).
-c.ExecutePreprocessor.timeout = 600
+# nbgrader's runs select the smoke profile on their own ($NBGRADER_EXECUTION).
+# Under it every cell gets two minutes and lesson 4's training cell ten
+# (autograder/course.py says how these were chosen); nbgrader's default is 30 s.
+c.ExecutePreprocessor.timeout_func = cell_timeout

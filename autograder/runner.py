@@ -23,9 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder import course
 from autograder.course import lesson_path, solution_path
 
-CELL_TIMEOUT_S = 300
 NOTEBOOK_TIMEOUT_S = 900
 MEMORY_LIMIT_MB = 8192
 # Answer cells that bring in the reference or read the autograder are flagged.
@@ -35,11 +35,15 @@ INTEGRITY_PATTERNS = {
 }
 
 
-def grade_notebook(path, lesson, cell_timeout=CELL_TIMEOUT_S, timeout=NOTEBOOK_TIMEOUT_S, memory_mb=MEMORY_LIMIT_MB):
-    """Grade the notebook at ``path`` as lesson ``lesson`` in a child process; returns the result dict."""
+def grade_notebook(path, lesson, cell_timeout=None, timeout=NOTEBOOK_TIMEOUT_S, memory_mb=MEMORY_LIMIT_MB):
+    """Grade the notebook at ``path`` as lesson ``lesson`` in a child process; returns the result dict.
+
+    ``cell_timeout`` (seconds per cell) overrides the course's budgets; ``timeout``
+    bounds the whole notebook and ``memory_mb`` its memory.
+    """
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "result.json"
-        command = [sys.executable, "-m", "autograder.runner", str(path), lesson, str(out), str(cell_timeout), str(memory_mb)]
+        command = [sys.executable, "-m", "autograder.runner", str(path), lesson, str(out), str(cell_timeout or 0), str(memory_mb)]
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         try:
             _, stderr = child.communicate(timeout=timeout)
@@ -77,10 +81,17 @@ def _last_line(text):
 # The child ---------------------------------------------------------------------
 
 
-def run(path, lesson, out, cell_timeout):
-    """Grade in this process; writes the result to ``out`` after every graded cell."""
+def run(path, lesson, out, cell_timeout=None):
+    """Grade in this process; writes the result to ``out`` after every graded cell.
+
+    ``cell_timeout`` (seconds) applies to every cell; None gives each cell the
+    course's budget (``course.cell_timeout``). A cell that kills the kernel
+    (``os._exit()``, a crash) scores what a test cell there would, zero; the
+    kernel is restarted, the cells before it run again, and grading goes on
+    without it.
+    """
     from nbclient import NotebookClient
-    from nbgrader.utils import determine_grade
+    from nbclient.exceptions import DeadKernelError
 
     result = empty_result(path, lesson)
     try:
@@ -91,23 +102,56 @@ def run(path, lesson, out, cell_timeout):
         Path(out).write_text(json.dumps(result))
         return
     notebook, result["flags"] = _grading_notebook(student, lesson)
-    by_name = {e["name"]: e for e in result["exercises"]}
     Path(out).write_text(json.dumps(result))
 
     os.environ["NBGRADER_EXECUTION"] = "autograde"  # the lessons pick their fast profile, as under nbgrader
-    client = NotebookClient(notebook, timeout=cell_timeout, interrupt_on_timeout=True, allow_errors=True,
+    timeout_func = (lambda cell: cell_timeout) if cell_timeout else course.cell_timeout
+    client = NotebookClient(notebook, timeout_func=timeout_func, interrupt_on_timeout=True, allow_errors=True,
                             kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}})
+    skip, progress = set(), {}
+    while True:
+        try:
+            _run_cells(client, notebook, skip, result, out, progress)
+            return
+        except DeadKernelError:
+            index = progress["cell"]
+            skip.add(index)
+            result["flags"].append(f"the kernel died in cell {index + 1}: restarted, and graded without that cell")
+            if _is_test(notebook.cells[index]):
+                _score(result, notebook.cells[index], 0.0,
+                       "the kernel died while this cell ran (os._exit() or a crash in your code)", out)
+
+
+def _run_cells(client, notebook, skip, result, out, progress):
+    """Run the code cells not in ``skip`` in a new kernel, scoring the test cells as they finish.
+
+    ``progress['cell']`` is the index of the cell running, so that the caller
+    knows which one killed the kernel; test cells scored are added to ``skip``,
+    so that a restart does not grade them again.
+    """
+    from nbgrader.utils import determine_grade
+
     with client.setup_kernel():
         for index, cell in enumerate(notebook.cells):
-            if cell.cell_type != "code":
+            if cell.cell_type != "code" or index in skip:
                 continue
+            progress["cell"] = index
             started = time.monotonic()
             client.execute_cell(cell, index)
             if _is_test(cell):
                 score, max_score = determine_grade(cell)
-                by_name[_exercise_name(cell)].update(score=float(score), max_score=float(max_score),
-                                                     feedback=_feedback(cell, time.monotonic() - started, cell_timeout))
-                Path(out).write_text(json.dumps(result))
+                feedback = _feedback(cell, time.monotonic() - started, client.timeout_func(cell))
+                _score(result, cell, float(score), feedback, out, float(max_score))
+                skip.add(index)
+
+
+def _score(result, cell, score, feedback, out, max_score=None):
+    """Record a test cell's points and feedback, and write the result so far to ``out``."""
+    exercise = next(e for e in result["exercises"] if e["name"] == _exercise_name(cell))
+    exercise.update(score=score, feedback=feedback)
+    if max_score is not None:
+        exercise["max_score"] = max_score
+    Path(out).write_text(json.dumps(result))
 
 
 def _grading_notebook(student, lesson):
@@ -181,4 +225,4 @@ def _first_line(text):
 if __name__ == "__main__":
     notebook_path, lesson_name, out_path, timeout_s, memory_mb = sys.argv[1:6]
     limit_memory(int(memory_mb))
-    run(notebook_path, lesson_name, out_path, int(timeout_s))
+    run(notebook_path, lesson_name, out_path, int(timeout_s) or None)

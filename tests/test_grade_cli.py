@@ -26,7 +26,10 @@ def save(notebook, folder, lesson):
 
 
 # One wrong answer per notebook, three per lesson: (student, lesson, answer cell, line, replacement).
-# Lesson 2's are in the fixture, with the pathological submissions.
+# Lesson 2's are in the fixture, with the pathological submissions. Lesson 4's
+# mistakes leave the smoke training as it was (its learning rate is Adam's
+# default, grading runs on a CPU, and validation noise drawn anew each epoch
+# gives about the same loss), so that they lose points at their own exercise only.
 WRONG_NOTEBOOKS = [
     ("sums", "01_autoencoder_theory", "mse", "np.mean((x - x_hat) ** 2)", "np.sum((x - x_hat) ** 2)"),
     ("inverts", "01_autoencoder_theory", "compression_ratio", "np.prod(input_shape) / np.prod(code_shape)",
@@ -36,6 +39,10 @@ WRONG_NOTEBOOKS = [
     ("averages", "03_conv_autoencoder", "build_encoder", 'x = layers.MaxPooling2D(2, padding="same")(x)',
      'x = layers.AveragePooling2D(2, padding="same")(x)'),
     ("linear_out", "03_conv_autoencoder", "build_decoder", 'activation="sigmoid"', "activation=None"),
+    ("default_rate", "04_training", "compile_autoencoder", "Adam(learning_rate=learning_rate)", "Adam()"),
+    ("cpu_only", "04_training", "choose_precision", 'gpus = tf.config.list_physical_devices("GPU")', 'return "float32"'),
+    ("redraws_val", "04_training", "make_datasets", "from_tensor_slices((x_val_noisy, x_val))",
+     "from_tensor_slices(x_val).map(corrupt)"),
     ("wrong_axis", "05_evaluation", "reconstruction_errors", "axis=1)", "axis=0)"),
     ("sums_classes", "05_evaluation", "per_class_mse", "errors[labels == k].mean()", "errors[labels == k].sum()"),
     ("best_first", "05_evaluation", "worst_k", "np.argsort(errors)[::-1][:k]", "np.argsort(errors)[:k]"),
@@ -60,6 +67,8 @@ def graded(tmp_path_factory):
     save(with_answer(lesson, "psnr", "error = np.mean", "import sys; sys.exit(1)\n    error = np.mean"), root / "exits", lesson)
     save(with_answer(lesson, "add_masking_noise", "rng = np.random.default_rng(seed)",
                      "big = np.ones((60_000, 60_000))\n    rng = np.random.default_rng(seed)"), root / "greedy", lesson)
+    save(with_answer(lesson, "psnr", "error = np.mean", "import os; os._exit(3)\n    error = np.mean"), root / "crashes", lesson)
+    save(with_answer(lesson, "psnr", "### END SOLUTION", "### END SOLUTION\nimport os; os._exit(3)"), root / "quits", lesson)
     save(with_answer(lesson, "psnr", "error = np.mean", "while True:\n        pass\n    error = np.mean"), root / "loops", lesson)
     save(with_answer(lesson, "add_masking_noise", "rng = np.random.default_rng(seed)",
                      "from dae_reference.noise import add_masking_noise as reference\n    return reference(x, fraction, seed)"),
@@ -89,7 +98,8 @@ def points(exercises, student):
 def test_grading_succeeds_whatever_the_students_did(graded):
     status, grades, _, out = graded
     assert status == 0
-    assert set(grades) == {"solver", "beginner", "variance", "exits", "greedy", "loops", "copier", "shortcut", "broken", "empty"}
+    assert set(grades) == {"solver", "beginner", "variance", "exits", "greedy", "loops", "copier", "shortcut", "broken", "empty",
+                            "crashes", "quits"}
     assert {student for student, _ in graded[2]} >= {w[0] for w in WRONG_NOTEBOOKS}
     assert (out.parent / "feedback" / "solver.txt").exists()
 
@@ -101,7 +111,7 @@ def test_solution_full_marks_stub_zero(graded):
 
 
 @pytest.mark.parametrize("student, broken", [("variance", "add_gaussian_noise"), ("exits", "psnr"),
-                                             ("greedy", "add_masking_noise"), ("loops", "psnr"),
+                                             ("greedy", "add_masking_noise"), ("loops", "psnr"), ("crashes", "psnr"), ("quits", "psnr"),
                                              ("copier", "add_masking_noise")] + [(w[0], w[2]) for w in WRONG_NOTEBOOKS])
 def test_a_wrong_answer_loses_points_there_only(graded, student, broken):
     _, _, exercises, _ = graded
@@ -126,6 +136,8 @@ def test_feedback_says_why(graded):
     assert "MemoryError" in exercises[("greedy", "add_masking_noise")]["feedback"]
     assert "30 s" in exercises[("loops", "psnr")]["feedback"]
     assert "reference implementation" in exercises[("copier", "add_masking_noise")]["feedback"]
+    assert "the kernel died while this cell ran" in exercises[("crashes", "psnr")]["feedback"]
+    assert "the kernel died in cell" in grades["crashes"]["flags"] and "the kernel died in cell" in grades["quits"]["flags"]
     assert "dae_reference" in grades["copier"]["flags"]
     for student in ("broken", "empty"):
         assert grades[student]["score"] == "0" and "unreadable" in grades[student]["flags"]

@@ -3,7 +3,8 @@
 #   make test    the test suite (smoke and quick trainings, error paths)
 #   make full    the tutorial's 20-epoch training and the test that checks its result
 #   make bench   the training-speed benchmark
-#   make bench-gpu  the 20-epoch reference timed on a GPU (says so and stops where there is none)
+#   make bench-gpu  the 20-epoch reference timed on a GPU (says so and stops where there is none);
+#                TensorFlow needs the `gpu` extra to see an NVIDIA GPU: .venv/bin/pip install -e '.[gpu]'
 #   make lessons regenerate the student notebooks lessons/ from solutions/ (nbgrader)
 
 PYTHON ?= python3

@@ -11,7 +11,9 @@ traces and compiles), the total seconds and the final train and validation MSE.
 
 Without a GPU it does not train: it prints one line saying so and exits with
 status 0 (with ``--out``, the JSON file says ``"ran": false``), so that it can
-sit in a pipeline that also runs on CPU machines. The timed epochs include
+sit in a pipeline that also runs on CPU machines. On an NVIDIA machine,
+TensorFlow finds the GPU only with its CUDA libraries: the project's ``gpu``
+extra (``pip install -e '.[gpu]'``), which the course's GPU image has. The timed epochs include
 the validation pass over the 10,000 test images, as ``ms_per_step`` of
 ``python -m dae_reference train`` does.
 """
@@ -31,6 +33,8 @@ from dae_reference.config import PROFILES  # noqa: E402
 from dae_reference.device import choose_precision, describe_device, gpu_available  # noqa: E402
 
 NOT_RUN = "no GPU visible to TensorFlow: the GPU benchmark did not run"
+CUDA_HINT = ("(on a machine with an NVIDIA GPU, TensorFlow needs its CUDA libraries: "
+             "pip install -e '.[gpu]', or use the course's GPU image)")
 
 
 def plan():
@@ -89,6 +93,7 @@ def main(argv=None):
     planned = plan()
     if planned is None:
         print(NOT_RUN)
+        print(CUDA_HINT, file=sys.stderr)
         if args.out:
             write_json(args.out, {"ran": False, "reason": NOT_RUN})
         return 0

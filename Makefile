@@ -3,6 +3,8 @@
 #   make test    the test suite (smoke and quick trainings, error paths)
 #   make full    the tutorial's 20-epoch training and the test that checks its result
 #   make bench   the training-speed benchmark
+#   make bench-gpu  the 20-epoch reference timed on a GPU (says so and stops where there is none);
+#                TensorFlow needs the `gpu` extra to see an NVIDIA GPU: .venv/bin/pip install -e '.[gpu]'
 #   make lessons regenerate the student notebooks lessons/ from solutions/ (nbgrader)
 
 PYTHON ?= python3
@@ -12,7 +14,7 @@ EXTRAS ?= course,test
 
 LESSONS := $(notdir $(wildcard solutions/0*))
 
-.PHONY: setup data run test full bench lessons clean
+.PHONY: setup data run test full bench bench-gpu lessons clean
 
 setup: $(VENV)/.installed data
 
@@ -37,6 +39,9 @@ full: setup
 
 bench: setup
 	$(PY) benchmarks/train_speed.py
+
+bench-gpu: setup
+	$(PY) benchmarks/gpu_train.py --out runs/gpu_train.json
 
 # nbgrader reads autograder/nbgrader_config.py from its working directory and
 # runs alembic from PATH.

@@ -81,10 +81,24 @@ def compile_autoencoder(model, learning_rate=1e-3):
     return model
 
 
-def train_autoencoder(model, train_ds, val_ds, epochs, verbose=1):
+def train_autoencoder(model, train_ds, val_ds, epochs, verbose=1, callbacks=None):
     """Fit a compiled ``model`` on ``(noisy, clean)`` batches; returns the ``keras.callbacks.History``."""
     # shuffle=False: the dataset shuffles itself (Keras warns otherwise)
-    return model.fit(train_ds, validation_data=val_ds, epochs=epochs, shuffle=False, verbose=verbose)
+    return model.fit(train_ds, validation_data=val_ds, epochs=epochs, shuffle=False, verbose=verbose,
+                     callbacks=callbacks)
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Records the wall-clock seconds of every epoch, validation included, in ``self.seconds``."""
+
+    def on_train_begin(self, logs=None):
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
 
 
 @contextlib.contextmanager
@@ -124,7 +138,9 @@ def train(profile, noise="fresh", seed=42, epochs=None, precision=None, data=Non
     model : keras.Model
     history : dict of lists, ``{'loss': [...], 'val_loss': [...]}``
     info : dict
-        What ran: profile, noise, seed, epochs, precision, device, timings.
+        What ran: profile, noise, seed, epochs, precision, device, timings
+        (``epoch_seconds``: each epoch's wall-clock time; the first includes
+        tracing and compiling).
     """
     epochs = profile.epochs if epochs is None else epochs
     if not isinstance(epochs, int) or epochs < 1:
@@ -138,8 +154,9 @@ def train(profile, noise="fresh", seed=42, epochs=None, precision=None, data=Non
     with dtype_policy(precision):
         model = compile_autoencoder(build_autoencoder(), profile.learning_rate)
 
+    timer = EpochTimer()
     start = time.perf_counter()
-    fit = train_autoencoder(model, train_ds, val_ds, epochs, verbose)
+    fit = train_autoencoder(model, train_ds, val_ds, epochs, verbose, callbacks=[timer])
     seconds = time.perf_counter() - start
 
     history = {key: [float(v) for v in values] for key, values in fit.history.items()}
@@ -158,6 +175,7 @@ def train(profile, noise="fresh", seed=42, epochs=None, precision=None, data=Non
         "device": describe_device(),
         "train_seconds": round(seconds, 1),
         "ms_per_step": round(1000 * seconds / steps, 1),
+        "epoch_seconds": [round(value, 3) for value in timer.seconds],
         "final_train_mse": history["loss"][-1],
         "final_val_mse": history["val_loss"][-1],
         "versions": {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__},

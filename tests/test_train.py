@@ -56,6 +56,7 @@ def test_smoke_training_lowers_the_loss_and_is_deterministic(fashion_mnist):
 def test_saved_run_reloads_and_predicts_the_same(tmp_path):
     model, history, info = train(SMOKE, epochs=1, data=small_data(), precision="float32", verbose=0)
     save_run(model, history, info, tmp_path)
+    assert len(info["epoch_seconds"]) == 1 and info["epoch_seconds"][0] > 0
     reloaded = keras.models.load_model(tmp_path / "model.keras")
     x = small_data()[1][0][:4]
     np.testing.assert_allclose(reloaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)

@@ -4,6 +4,7 @@ Run them with ``make e2e``, which installs what they need first.
 """
 
 import os
+import secrets
 import shutil
 from pathlib import Path
 
@@ -12,7 +13,8 @@ import pytest
 
 from autograder.course import ROOT, solution_path
 from tests.e2e.course_cycle import run_cycle
-from tests.e2e.hub import INSTRUCTOR, STUDENTS, Hub, HubFolders, lay_out_course, port_is_free
+from tests.e2e.hub import (INSTRUCTOR, MARK, STUDENTS, Hub, HubFolders, lay_out_course, marked_processes, poll,
+                           port_is_free)
 from tests.nbgrader_course import with_answer
 
 LESSON = "02_noise_models"
@@ -24,6 +26,16 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 screenshots = []  # listed at the end of the run
+CALL_REPORT = pytest.StashKey()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each test's outcome on it, so that a fixture can screenshot a failure."""
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_REPORT] = report
+    return report
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -68,23 +80,47 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.fail("playwright is not installed: run make e2e (installs the e2e extra)", pytrace=False)
+    run_id = f"browser-{secrets.token_hex(8)}"  # marks Chromium's processes, to check that none outlives it
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={**os.environ, MARK: run_id})
         try:
             yield chromium
         finally:
             chromium.close()
+    try:
+        poll(lambda: not marked_processes(run_id), 10, "Chromium's processes ending")
+    except TimeoutError:
+        pytest.fail(f"Chromium's processes outlived the browser: {marked_processes(run_id)}", pytrace=False)
+
+
+def save_screenshot(page, name):
+    """A full-page PNG of ``page`` under the artifacts folder, listed at the end of the run."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    screenshots.append(path)
+    return path
 
 
 @pytest.fixture
 def screenshot():
-    """``screenshot(page, name)``: saves a full-page PNG under the artifacts folder and lists it in the summary."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    """``screenshot(page, name)``: see ``save_screenshot``."""
+    return save_screenshot
 
-    def save(page, name):
-        path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        screenshots.append(path)
-        return path
 
-    return save
+@pytest.fixture
+def browser_context(browser, request):
+    """``browser_context()``: a fresh browser window; each page of it is screenshot if the test fails."""
+    contexts = []
+
+    def open_context():
+        contexts.append(browser.new_context(viewport={"width": 1400, "height": 1000}))
+        return contexts[-1]
+
+    yield open_context
+    failed = request.node.stash.get(CALL_REPORT, None) is None or request.node.stash[CALL_REPORT].failed
+    for context in contexts:
+        if failed:
+            for number, page in enumerate(context.pages):
+                save_screenshot(page, f"{request.node.name}-failed-{number}")
+        context.close()

@@ -141,6 +141,8 @@ def lay_out_course(folders, lessons):
         shutil.copytree(ROOT / "solutions" / lesson, folders.course / "source" / lesson)
     for student in STUDENTS:
         name_the_student(folders.home(student), student)
+    for user in (INSTRUCTOR, *STUDENTS):
+        no_news_in_jupyterlab(folders.home(user))
 
 
 def name_the_student(home, student):
@@ -152,8 +154,15 @@ def name_the_student(home, student):
     ``$JUPYTERHUB_USER``; here every server runs as the account of the tests.
     """
     config = home / ".jupyter"
-    config.mkdir(parents=True)
+    config.mkdir(parents=True, exist_ok=True)
     (config / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.student_id = {student!r}\n")
+
+
+def no_news_in_jupyterlab(home):
+    """JupyterLab's user settings: no news or update checks (a closed network here, and a pop-up on every page)."""
+    settings = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
 
 
 def process_environment_for(folders, run_id):

@@ -165,7 +165,7 @@ def no_news_in_jupyterlab(home):
     (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
 
 
-def process_environment_for(folders, run_id):
+def hub_environment(run_id):
     """The environment of the hub, and so of the proxy: nbgrader's (the project's Python first on PATH), and the mark."""
     env = nbgrader_env()
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
@@ -176,11 +176,11 @@ def process_environment_for(folders, run_id):
 class Hub:
     """A running JupyterHub; ``Hub.start(folders)`` starts one, ``stop()`` stops it and everything it started."""
 
-    def __init__(self, folders, process, port, run_id, service_token):
+    def __init__(self, folders, process, ports, run_id, service_token):
         self.folders = folders
         self.process = process
-        self.url = f"http://127.0.0.1:{port}"
-        self.ports = [port]
+        self.url = f"http://127.0.0.1:{ports['port']}"
+        self.ports = list(ports.values())
         self.run_id = run_id
         self._api = requests.Session()
         self._api.headers["Authorization"] = f"token {service_token}"
@@ -192,7 +192,7 @@ class Hub:
             raise FileNotFoundError(f"configurable-http-proxy not found at {PROXY}: run make e2e (installs it from npm)")
         run_id, service_token = secrets.token_hex(8), secrets.token_hex(32)
         ports = {name: free_port() for name in ("port", "hub_port", "proxy_api_port")}
-        env = process_environment_for(folders, run_id)
+        env = hub_environment(run_id)
         settings_file = folders.state / "settings.json"
         settings_file.write_text(json.dumps(hub_settings(folders, ports, env, service_token)))
         env["DAE_E2E_HUB_SETTINGS"] = str(settings_file)
@@ -202,8 +202,7 @@ class Hub:
                 cwd=folders.state, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: nothing of it can outlive os.killpg
             )
-        hub = cls(folders, process, ports["port"], run_id, service_token)
-        hub.ports = list(ports.values())
+        hub = cls(folders, process, ports, run_id, service_token)
         try:
             poll(hub._answers, START_TIMEOUT_S, "the hub's API")
         except BaseException:

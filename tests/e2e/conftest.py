@@ -13,8 +13,8 @@ import pytest
 
 from autograder.course import ROOT, solution_path
 from tests.e2e.course_cycle import run_cycle
-from tests.e2e.hub import (INSTRUCTOR, MARK, STUDENTS, Hub, HubFolders, lay_out_course, marked_processes, poll,
-                           port_is_free)
+from tests.e2e.hub import (INSTRUCTOR, MARK, STUDENTS, Hub, HubFolders, lay_out_course, marked_processes,
+                           missing_requirement, poll, port_is_free)
 from tests.nbgrader_course import with_answer
 
 LESSON = "02_noise_models"
@@ -48,6 +48,8 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(scope="session")
 def hub(tmp_path_factory):
     """A JupyterHub with the instructor's and both students' servers running; stopped, and checked gone, at the end."""
+    if missing := missing_requirement():
+        pytest.fail(missing, pytrace=False)
     folders = HubFolders(tmp_path_factory.mktemp("jupyterhub"))
     lay_out_course(folders, [LESSON])
     hub = Hub.start(folders)

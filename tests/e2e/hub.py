@@ -5,6 +5,7 @@ kernels) carries ``$DAE_E2E_HUB`` with the run's id in its environment, so the
 tests can find any that outlives the hub, whoever its parent is now.
 """
 
+import importlib.util
 import json
 import os
 import secrets
@@ -165,6 +166,15 @@ def no_news_in_jupyterlab(home):
     (settings / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
 
 
+def missing_requirement():
+    """What the hub cannot start without and is not installed, with how to install it; "" if nothing."""
+    if importlib.util.find_spec("jupyterhub") is None:
+        return "jupyterhub is not installed: run make e2e (installs the e2e extra)"
+    if not os.access(PROXY, os.X_OK):
+        return f"configurable-http-proxy not found at {PROXY}: run make e2e (installs it from npm)"
+    return ""
+
+
 def hub_environment(run_id):
     """The environment of the hub, and so of the proxy: nbgrader's (the project's Python first on PATH), and the mark."""
     env = nbgrader_env()
@@ -188,8 +198,6 @@ class Hub:
 
     @classmethod
     def start(cls, folders):
-        if not os.access(PROXY, os.X_OK):
-            raise FileNotFoundError(f"configurable-http-proxy not found at {PROXY}: run make e2e (installs it from npm)")
         run_id, service_token = secrets.token_hex(8), secrets.token_hex(32)
         ports = {name: free_port() for name in ("port", "hub_port", "proxy_api_port")}
         env = hub_environment(run_id)

@@ -120,7 +120,8 @@ def browser_context(browser, request):
         return contexts[-1]
 
     yield open_context
-    failed = request.node.stash.get(CALL_REPORT, None) is None or request.node.stash[CALL_REPORT].failed
+    report = request.node.stash.get(CALL_REPORT, None)
+    failed = report is None or report.failed  # no report: the test's set-up failed
     for context in contexts:
         if failed:
             for number, page in enumerate(context.pages):

@@ -202,13 +202,13 @@ class Hub:
         ports = {name: free_port() for name in ("port", "hub_port", "proxy_api_port")}
         env = hub_environment(run_id)
         settings_file = folders.state / "settings.json"
-        settings_file.write_text(json.dumps(hub_settings(folders, ports, env, service_token)))
+        settings_file.write_text(json.dumps(hub_settings(folders, ports, run_id, service_token)))
         env["DAE_E2E_HUB_SETTINGS"] = str(settings_file)
         with open(folders.log, "ab") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "jupyterhub", "-f", str(HUB_CONFIG)],
                 cwd=folders.state, env=env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: nothing of it can outlive os.killpg
+                start_new_session=True,  # a group of its own and the proxy's, for a last-resort os.killpg
             )
         hub = cls(folders, process, ports, run_id, service_token)
         try:
@@ -290,10 +290,10 @@ def _kill(pid):
         pass
 
 
-def hub_settings(folders, ports, env, service_token):
+def hub_settings(folders, ports, run_id, service_token):
     """What ``jupyterhub_config.py`` reads: this run's ports, folders, users and token."""
     server_environment = {
-        MARK: env[MARK],
+        MARK: run_id,
         "JUPYTER_CONFIG_PATH": str(folders.jupyter_config),  # nbgrader's exchange settings, for everyone
     }
     return {

@@ -7,9 +7,8 @@ The rest is how a small nbgrader course is set up on JupyterHub:
 
 * the ``formgrade-COURSE`` group holds the instructors, ``nbgrader-COURSE`` the
   students: nbgrader's ``JupyterHubAuthPlugin`` reads a user's courses from them;
-* every single-user server may read its own user's groups (to list its courses),
-  and an instructor's server may manage the course's student group (nbgrader adds
-  students to it when it grades them).
+* every single-user server may read its own user's groups: the courses a
+  student may fetch from and submit to.
 
 ``SimpleLocalProcessSpawner`` runs every user's server as the account running
 the hub, in a home folder of its own, with ``$USER`` set to the hub user's
@@ -18,8 +17,9 @@ name. It is for tests only: nothing separates one user from another.
 
 import json
 import os
+from pathlib import Path
 
-settings = json.loads(open(os.environ["DAE_E2E_HUB_SETTINGS"]).read())
+settings = json.loads(Path(os.environ["DAE_E2E_HUB_SETTINGS"]).read_text())
 course = settings["course_id"]
 instructors_group, students_group = f"formgrade-{course}", f"nbgrader-{course}"
 
@@ -64,18 +64,6 @@ c.JupyterHub.load_roles = [
     },
     {
         "name": "server",  # the token of each single-user server; limited by its owner's own permissions
-        "scopes": [
-            "users:activity!user",
-            "access:servers!server",
-            "read:users:groups!user",
-            f"list:groups!group={students_group}",
-            f"groups!group={students_group}",
-        ],
-    },
-    {
-        "name": f"{course}-instructor",
-        "description": "Manage the course's student group",
-        "groups": [instructors_group],
-        "scopes": [f"list:groups!group={students_group}", f"groups!group={students_group}"],
+        "scopes": ["users:activity!user", "access:servers!server", "read:users:groups!user"],
     },
 ]

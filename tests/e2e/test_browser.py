@@ -60,11 +60,11 @@ def test_a_student_runs_the_first_cells_and_validates_in_jupyterlab(hub, cycle, 
     dialog.get_by_role("button", name="Ok").click()
 
 
-def test_the_formgrader_lists_both_submissions_with_their_scores(cycle, sign_in, screenshot):
+def test_the_formgrader_lists_both_submissions_with_their_scores(hub, cycle, sign_in, screenshot):
     from playwright.sync_api import expect
 
     page = sign_in(INSTRUCTOR)
-    page.goto(page.url.split("/lab")[0] + f"/formgrader/manage_submissions/{LESSON}")
+    page.goto(f"{hub.url}/user/{INSTRUCTOR}/formgrader/manage_submissions/{LESSON}")
     rows = page.locator("table tbody tr")
     for student in (SOLVER, WRONG):
         row = rows.filter(has_text=student)

@@ -61,7 +61,3 @@ def test_nbgrader_export_agrees_with_the_command_line_grader(cycle):
     assert solver_score == full_marks
     assert cycle.graded_by_cli[WRONG][0] < full_marks
 
-
-def test_the_instructors_server_may_manage_the_student_group(hub, cycle):
-    # nbgrader adds each graded student to the course's group on the hub, and only logs a refusal.
-    assert "NOT added to the Jupyterhub group" not in hub.folders.log.read_text()

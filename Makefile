@@ -6,6 +6,7 @@
 #   make bench-gpu  the 20-epoch reference timed on a GPU (says so and stops where there is none);
 #                TensorFlow needs the `gpu` extra to see an NVIDIA GPU: .venv/bin/pip install -e '.[gpu]'
 #   make lessons regenerate the student notebooks lessons/ from solutions/ (nbgrader)
+#   make e2e     the end-to-end tests: the course on a real JupyterHub, and in a headless Chromium
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -13,8 +14,10 @@ PY := $(VENV)/bin/python
 EXTRAS ?= course,test
 
 LESSONS := $(notdir $(wildcard solutions/0*))
+# JupyterHub's proxy, from the npm registry, at the versions tests/e2e/package-lock.json pins.
+E2E_NODE := .e2e/node
 
-.PHONY: setup data run test full bench bench-gpu lessons clean
+.PHONY: setup data run test full bench bench-gpu lessons e2e e2e-setup clean
 
 setup: $(VENV)/.installed data
 
@@ -43,6 +46,22 @@ bench: setup
 bench-gpu: setup
 	$(PY) benchmarks/gpu_train.py --out runs/gpu_train.json
 
+e2e: e2e-setup
+	$(PY) -m pytest -m e2e tests/e2e
+
+e2e-setup: setup $(VENV)/.installed-e2e $(E2E_NODE)/.installed
+	scripts/install-chromium.sh
+
+$(VENV)/.installed-e2e: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[$(EXTRAS),e2e]'
+	touch $@
+
+$(E2E_NODE)/.installed: tests/e2e/package.json tests/e2e/package-lock.json
+	mkdir -p $(E2E_NODE)
+	cp tests/e2e/package.json tests/e2e/package-lock.json $(E2E_NODE)/
+	npm ci --prefix $(E2E_NODE) --no-audit --no-fund --loglevel=error
+	touch $@
+
 # nbgrader reads autograder/nbgrader_config.py from its working directory and
 # runs alembic from PATH.
 lessons: setup
@@ -51,4 +70,4 @@ lessons: setup
 	done
 
 clean:
-	rm -rf runs .pytest_cache
+	rm -rf runs .pytest_cache .e2e tests/e2e/artifacts

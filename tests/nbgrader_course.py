@@ -4,7 +4,9 @@ import os
 import subprocess
 import sys
 
-from autograder.course import ROOT
+import nbformat
+
+from autograder.course import ROOT, solution_path
 
 
 def nbgrader_env():
@@ -31,3 +33,12 @@ def write_course_config(course, extra=""):
         "c.CourseDirectory.source_directory = 'source'\n"
         "c.CourseDirectory.release_directory = 'release'\n" + extra
     )
+
+
+def with_answer(lesson, grade_id, old, new):
+    """The solution notebook of ``lesson`` with one line of one answer cell replaced: a wrong submission."""
+    notebook = nbformat.read(solution_path(lesson), as_version=4)
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    assert old in cell.source
+    cell.source = cell.source.replace(old, new)
+    return notebook

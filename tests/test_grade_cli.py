@@ -7,17 +7,9 @@ import pytest
 
 from autograder import cli
 from autograder.course import lesson_path, solution_path
+from tests.nbgrader_course import with_answer
 
 pytestmark = pytest.mark.slow
-
-
-def with_answer(lesson, grade_id, old, new):
-    """The solution notebook of ``lesson`` with one line of one answer cell replaced."""
-    notebook = nbformat.read(solution_path(lesson), as_version=4)
-    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-    assert old in cell.source
-    cell.source = cell.source.replace(old, new)
-    return notebook
 
 
 def save(notebook, folder, lesson):

@@ -1,7 +1,8 @@
 """The course's autograder: one set of checks behind nbgrader and a command line.
 
 In a lesson, the cell after each exercise calls ``check(name, function)``:
-quick checks with a hint for every failure, nothing recorded. The graded test
+quick checks with a hint for every failure; it raises when one fails, so that
+nbgrader's Validate names the exercise, and records nothing (a 0-point cell). The graded test
 cell calls ``grade(name, function)``: every check of that exercise, on inputs
 the lesson never showed, compared with ``dae_reference``; it prints one line
 per check and returns the points earned, which nbgrader reads as the cell's

@@ -124,15 +124,25 @@ def grade(name, answer, *context):
     return earned
 
 
+class QuickCheckFailed(AssertionError):
+    """A quick check failed; the report printed above it says which, and why."""
+
+
 def check(name, answer, *context):
-    """Quick public checks for exercise ``name``, printed with hints; returns True if all pass."""
+    """Quick public checks for exercise ``name``, printed with hints.
+
+    Raises ``QuickCheckFailed`` when one fails, so that the cell shows an
+    error and nbgrader's Validate names the exercise (the check cells are
+    graded cells worth 0 points: they never change a score).
+    """
+    __tracebackhide__ = True  # IPython shows the student's cell, not the checker's frames
     results = run_parts(name, answer, *context, public_only=True)
     for r in results:
         print(format_result(r, show_points=False))
-    passed = all(r.earned == r.part.points for r in results)
-    if passed:
-        print(f"{name}: the quick checks pass. The graded tests try more cases.")
-    return passed
+    failed = sum(r.earned < r.part.points for r in results)
+    if failed:
+        raise QuickCheckFailed(f"{name}: {failed} of {len(results)} quick checks failed (see above)")
+    print(f"{name}: the quick checks pass. The graded tests try more cases.")
 
 
 def format_result(result, show_points=True):

@@ -210,7 +210,9 @@ def _grader(cell):
 
 
 def _is_test(cell):
-    return cell.cell_type == "code" and _grader(cell).get("grade") and not _grader(cell).get("solution")
+    """A hidden test cell: graded, not an answer, and worth points (a quick-check cell is worth none)."""
+    grader = _grader(cell)
+    return cell.cell_type == "code" and grader.get("grade") and not grader.get("solution") and grader.get("points", 0) > 0
 
 
 def _exercise_name(cell):

@@ -6,7 +6,7 @@ import sys
 
 import nbformat
 
-from autograder.course import ROOT, solution_path
+from autograder.course import ROOT, lesson_path, solution_path
 
 
 def nbgrader_env():
@@ -42,3 +42,26 @@ def with_answer(lesson, grade_id, old, new):
     assert old in cell.source
     cell.source = cell.source.replace(old, new)
     return notebook
+
+
+def filled_in(lesson, grade_id=None, old=None, new=None):
+    """The student notebook of ``lesson`` as a student hands it in: every answer typed in as the solution has it.
+
+    With ``grade_id``, ``old`` and ``new``, one line of that answer is replaced: a wrong submission.
+    """
+    answers = {_grade_id(c): c.source for c in nbformat.read(solution_path(lesson), as_version=4).cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    notebook = nbformat.read(lesson_path(lesson), as_version=4)
+    for cell in notebook.cells:
+        if _grade_id(cell) in answers:
+            cell.source = "\n".join(line for line in answers[_grade_id(cell)].splitlines()
+                                    if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+    if grade_id:
+        cell = next(c for c in notebook.cells if _grade_id(c) == grade_id)
+        assert old in cell.source
+        cell.source = cell.source.replace(old, new)
+    return notebook
+
+
+def _grade_id(cell):
+    return cell.metadata.get("nbgrader", {}).get("grade_id")

@@ -97,8 +97,9 @@ def test_sys_exit_in_an_answer_loses_the_part_only(capsys):
     assert "sys.exit()" in capsys.readouterr().out
 
 
-def test_check_prints_a_hint_and_reports_failure(capsys):
-    assert core.check("conv2d_params", lambda k, c, f: k * k * c * f) is False
+def test_check_prints_a_hint_and_raises_on_failure(capsys):
+    with pytest.raises(core.QuickCheckFailed, match="conv2d_params: 1 of 1 quick checks failed"):
+        core.check("conv2d_params", lambda k, c, f: k * k * c * f)
     out = capsys.readouterr().out
     assert "FAIL" in out and "biases are missing" in out
 

@@ -32,7 +32,8 @@ def test_every_exercise_has_its_cells(lesson):
         assert grader_metadata(test)["points"] == ex.max_points
         hidden = test.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0].strip()
         assert hidden.startswith(f'grade("{ex.name}"') and "\n" not in hidden, "a hidden test is one call into the checks"
-        assert grader_metadata(cells[f"check_{ex.name}"])["locked"]
+        check = grader_metadata(cells[f"check_{ex.name}"])
+        assert check["locked"] and check["grade"] and check["points"] == 0, "a quick check fails Validate, never a score"
         if ex.name != "training_result":
             assert grader_metadata(cells[ex.name])["solution"]
             assert f"def {ex.name}(" in cells[ex.name].source

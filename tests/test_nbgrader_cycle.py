@@ -1,8 +1,9 @@
-"""The instructor's whole nbgrader cycle through an exchange directory.
+"""The instructor's whole nbgrader cycle through an exchange directory, with two students.
 
-nbgrader's exchange names a submission after the operating-system user, so on
-one machine account there is one student: the account itself. Two students
-with their own accounts are exercised through JupyterHub's end-to-end tests.
+nbgrader's exchange names a submission after the operating-system account,
+or after ``CourseDirectory.student_id`` where a student's config sets it, as
+here: both students share this machine's account, each with a home of their
+own. On a real JupyterHub (tests/e2e/) each student has a server of their own.
 """
 
 import csv
@@ -10,14 +11,19 @@ import html
 import re
 import shutil
 
+import nbformat
 import pytest
-from nbgrader.utils import get_username
 
-from autograder.course import COURSE_ID, ROOT, solution_path
-from tests.nbgrader_course import nbgrader, nbgrader_env, write_course_config
+from autograder.course import COURSE_ID, ROOT
+from tests.nbgrader_course import filled_in, nbgrader, nbgrader_env, write_course_config
 
 pytestmark = pytest.mark.slow
 LESSON = "02_noise_models"
+# ada hands in every answer right; ben scales the noise by the variance, which costs one point.
+SUBMISSIONS = {
+    "ada": (filled_in(LESSON), 14),
+    "ben": (filled_in(LESSON, "add_gaussian_noise", "sigma * rng.standard_normal", "sigma**2 * rng.standard_normal"), 13),
+}
 
 
 def test_release_fetch_submit_collect_autograde_feedback_export(tmp_path):
@@ -26,33 +32,41 @@ def test_release_fetch_submit_collect_autograde_feedback_export(tmp_path):
     course.mkdir()
     shutil.copytree(ROOT / "solutions" / LESSON, course / "source" / LESSON)
     write_course_config(course, f"c.Exchange.root = {str(exchange)!r}\n")
-    instructor = nbgrader_env()
-    nbgrader(["generate_assignment", LESSON], course, instructor)
-    nbgrader(["release_assignment", LESSON], course, instructor)
+    env = nbgrader_env()
+    nbgrader(["generate_assignment", LESSON], course, env)
+    nbgrader(["release_assignment", LESSON], course, env)
 
-    student = get_username()
-    home = tmp_path / "student"
-    home.mkdir()
-    (home / "nbgrader_config.py").write_text(f"c = get_config()\nc.Exchange.root = {str(exchange)!r}\n")
-    nbgrader(["fetch_assignment", LESSON, f"--course={COURSE_ID}"], home, instructor)
-    fetched = home / LESSON / f"{LESSON}.ipynb"
-    assert fetched.exists()
-    shutil.copy(solution_path(LESSON), fetched)  # the student hands in the complete notebook
-    nbgrader(["submit", LESSON, f"--course={COURSE_ID}"], home, instructor)
+    for student, (notebook, _) in SUBMISSIONS.items():
+        home = tmp_path / student
+        home.mkdir()
+        (home / "nbgrader_config.py").write_text(
+            f"c = get_config()\nc.Exchange.root = {str(exchange)!r}\nc.CourseDirectory.student_id = {student!r}\n")
+        nbgrader(["fetch_assignment", LESSON, f"--course={COURSE_ID}"], home, env)
+        fetched = home / LESSON / f"{LESSON}.ipynb"
+        assert fetched.exists()
+        nbformat.write(notebook, fetched)
+        nbgrader(["submit", LESSON, f"--course={COURSE_ID}"], home, env)
 
-    nbgrader(["collect", LESSON], course, instructor)
-    nbgrader(["autograde", LESSON], course, instructor)
-    nbgrader(["generate_feedback", LESSON], course, instructor)
-    nbgrader(["release_feedback", LESSON], course, instructor)
-    nbgrader(["fetch_feedback", LESSON, f"--course={COURSE_ID}"], home, instructor)
-    feedback = list((home / LESSON / "feedback").rglob("*.html"))
-    assert feedback and "add_gaussian_noise: 4 / 4 points" in feedback[0].read_text()
-    assert_hidden_tests_reveal_nothing(feedback[0].read_text())
-    nbgrader(["export", "--to", str(tmp_path / "grades.csv")], course, instructor)
+    nbgrader(["collect", LESSON], course, env)
+    nbgrader(["autograde", LESSON], course, env)
+    nbgrader(["generate_feedback", LESSON], course, env)
+    nbgrader(["release_feedback", LESSON], course, env)
+    pages = {}
+    for student in SUBMISSIONS:
+        nbgrader(["fetch_feedback", LESSON, f"--course={COURSE_ID}"], tmp_path / student, env)
+        feedback = list((tmp_path / student / LESSON / "feedback").rglob("*.html"))
+        assert len(feedback) == 1
+        pages[student] = feedback[0].read_text()
+        assert_hidden_tests_reveal_nothing(pages[student])
+    assert "add_gaussian_noise: 4 / 4 points" in pages["ada"]
+    assert "add_gaussian_noise: 3 / 4 points" in pages["ben"] and "variance" in pages["ben"]
+    nbgrader(["export", "--to", str(tmp_path / "grades.csv")], course, env)
 
     with open(tmp_path / "grades.csv") as f:
         rows = {row["student_id"]: row for row in csv.DictReader(f) if row["assignment"] == LESSON}
-    assert float(rows[student]["raw_score"]) == 14  # every autograded point; the written answer awaits a person
+    # every autograded point; the written answer awaits a person
+    assert {student: float(row["raw_score"]) for student, row in rows.items()} == \
+           {student: score for student, (_, score) in SUBMISSIONS.items()}
 
 
 def assert_hidden_tests_reveal_nothing(page):

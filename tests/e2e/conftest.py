@@ -8,14 +8,13 @@ import secrets
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from autograder.course import ROOT, solution_path
+from autograder.course import ROOT
 from tests.e2e.course_cycle import run_cycle
 from tests.e2e.hub import (INSTRUCTOR, MARK, STUDENTS, Hub, HubFolders, lay_out_course, marked_processes,
                            missing_requirement, poll, port_is_free)
-from tests.nbgrader_course import with_answer
+from tests.nbgrader_course import filled_in
 
 LESSON = "02_noise_models"
 SOLVER, WRONG = STUDENTS  # student1 hands in the solution, student2 one wrong function
@@ -67,8 +66,8 @@ def hub(tmp_path_factory):
 def cycle(hub, tmp_path_factory):
     """The whole nbgrader cycle of lesson 2, with a correct and a wrong submission."""
     answers = {
-        SOLVER: nbformat.read(solution_path(LESSON), as_version=4),
-        WRONG: with_answer(LESSON, "add_gaussian_noise", "sigma * rng.standard_normal", "sigma**2 * rng.standard_normal"),
+        SOLVER: filled_in(LESSON),
+        WRONG: filled_in(LESSON, "add_gaussian_noise", "sigma * rng.standard_normal", "sigma**2 * rng.standard_normal"),
     }
     return run_cycle(hub, LESSON, answers, tmp_path_factory.mktemp("grades"))
 

@@ -15,6 +15,9 @@ from tests.e2e.hub import INSTRUCTOR, process_environment
 from tests.nbgrader_course import nbgrader
 
 
+CLASS_LIST = {"student1": ("Ada", "Lovelace"), "student2": ("Alan", "Turing")}
+
+
 @dataclass
 class CycleResults:
     """What each student and the instructor got back, by student."""
@@ -32,6 +35,7 @@ def run_cycle(hub, lesson, answers, scratch):
     instructor = hub.server(INSTRUCTOR)
     formgrader(instructor, f"assignment/{lesson}/assign")  # nbgrader generate_assignment
     formgrader(instructor, f"assignment/{lesson}/release")
+    enrol(hub, answers)
     for student, notebook in answers.items():
         server = hub.server(student)
         results.notebooks[student] = fetch(server, lesson)
@@ -48,6 +52,14 @@ def run_cycle(hub, lesson, answers, scratch):
     results.exported = export_raw_scores(hub, lesson, scratch / "nbgrader_grades.csv")
     results.graded_by_cli = grade_with_cli(hub.folders.course / "submitted", lesson, scratch / "cli" / "grades.csv")
     return results
+
+
+def enrol(hub, students):
+    """The instructor's class list: ``nbgrader db student add``, with names for the formgrader to show."""
+    for student in students:
+        first, last = CLASS_LIST[student]
+        nbgrader(["db", "student", "add", student, f"--first-name={first}", f"--last-name={last}"],
+                 hub.folders.course, instructor_environment(hub))
 
 
 def formgrader(instructor, action):

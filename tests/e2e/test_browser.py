@@ -10,6 +10,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import LESSON, SOLVER, WRONG
+from tests.e2e.course_cycle import CLASS_LIST
 from tests.e2e.hub import INSTRUCTOR, PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -69,5 +70,6 @@ def test_the_formgrader_lists_both_submissions_with_their_scores(hub, cycle, sig
     for student in (SOLVER, WRONG):
         row = rows.filter(has_text=student)
         expect(row).to_be_visible(timeout=30 * SECONDS)
+        expect(row).to_contain_text(", ".join(reversed(CLASS_LIST[student])))  # the formgrader shows "Last, First"
         expect(row).to_contain_text(f"{cycle.exported[student]:g} /")
     screenshot(page, "instructor-formgrader-submissions")

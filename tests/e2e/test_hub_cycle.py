@@ -35,10 +35,8 @@ def test_students_find_the_released_course_through_their_hub_group(hub, cycle):
 def test_validation_passes_the_solution_and_names_the_wrong_answer(cycle):
     assert "failed" not in cycle.validations[SOLVER]
     failed = cycle.validations[WRONG]["failed"]
-    assert [cell["source"] for cell in failed] == [
-        '# Graded (4 points): hidden tests check add_gaussian_noise on inputs you have not seen.\n'
-        '### BEGIN HIDDEN TESTS\ngrade("add_gaussian_noise", add_gaussian_noise)\n### END HIDDEN TESTS'
-    ]
+    # the quick check of the wrong exercise, a graded cell worth 0 points; the hidden tests are not in the student's copy
+    assert [cell["source"] for cell in failed] == ['check("add_gaussian_noise", add_gaussian_noise)']
 
 
 def test_submissions_carry_each_students_hub_name_and_are_autograded(hub, cycle):

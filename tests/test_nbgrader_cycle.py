@@ -36,16 +36,17 @@ def test_release_fetch_submit_collect_autograde_feedback_export(tmp_path):
     nbgrader(["generate_assignment", LESSON], course, env)
     nbgrader(["release_assignment", LESSON], course, env)
 
+    homes = {student: tmp_path / student for student in SUBMISSIONS}
     for student, (notebook, _) in SUBMISSIONS.items():
-        home = tmp_path / student
+        home = homes[student]
         home.mkdir()
         (home / "nbgrader_config.py").write_text(
             f"c = get_config()\nc.Exchange.root = {str(exchange)!r}\nc.CourseDirectory.student_id = {student!r}\n")
-        nbgrader(["fetch_assignment", LESSON, f"--course={COURSE_ID}"], home, env)
+        nbgrader(["fetch_assignment", LESSON, f"--course={COURSE_ID}"], home, student_env(home))
         fetched = home / LESSON / f"{LESSON}.ipynb"
         assert fetched.exists()
         nbformat.write(notebook, fetched)
-        nbgrader(["submit", LESSON, f"--course={COURSE_ID}"], home, env)
+        nbgrader(["submit", LESSON, f"--course={COURSE_ID}"], home, student_env(home))
 
     nbgrader(["collect", LESSON], course, env)
     nbgrader(["autograde", LESSON], course, env)
@@ -53,8 +54,8 @@ def test_release_fetch_submit_collect_autograde_feedback_export(tmp_path):
     nbgrader(["release_feedback", LESSON], course, env)
     pages = {}
     for student in SUBMISSIONS:
-        nbgrader(["fetch_feedback", LESSON, f"--course={COURSE_ID}"], tmp_path / student, env)
-        feedback = list((tmp_path / student / LESSON / "feedback").rglob("*.html"))
+        nbgrader(["fetch_feedback", LESSON, f"--course={COURSE_ID}"], homes[student], student_env(homes[student]))
+        feedback = list((homes[student] / LESSON / "feedback").rglob("*.html"))
         assert len(feedback) == 1
         pages[student] = feedback[0].read_text()
         assert_hidden_tests_reveal_nothing(pages[student])
@@ -67,6 +68,11 @@ def test_release_fetch_submit_collect_autograde_feedback_export(tmp_path):
     # every autograded point; the written answer awaits a person
     assert {student: float(row["raw_score"]) for student, row in rows.items()} == \
            {student: score for student, (_, score) in SUBMISSIONS.items()}
+
+
+def student_env(home):
+    """A student's environment: their own home, where nbgrader keeps its record of what they submitted."""
+    return {**nbgrader_env(), "HOME": str(home)}
 
 
 def assert_hidden_tests_reveal_nothing(page):

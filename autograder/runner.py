@@ -108,12 +108,15 @@ def run(path, lesson, out, cell_timeout=None):
     timeout_func = (lambda cell: cell_timeout) if cell_timeout else course.cell_timeout
     client = NotebookClient(notebook, timeout_func=timeout_func, interrupt_on_timeout=True, allow_errors=True,
                             kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}})
-    skip, progress = set(), {}
+    skip = set()
     while True:
+        progress = {}
         try:
             _run_cells(client, notebook, skip, result, out, progress)
             return
         except DeadKernelError:
+            if "cell" not in progress:  # died before running anything: a restart would too
+                raise
             index = progress["cell"]
             skip.add(index)
             result["flags"].append(f"the kernel died in cell {index + 1}: restarted, and graded without that cell")

@@ -37,11 +37,7 @@ def write_course_config(course, extra=""):
 
 def with_answer(lesson, grade_id, old, new):
     """The solution notebook of ``lesson`` with one line of one answer cell replaced: a wrong submission."""
-    notebook = nbformat.read(solution_path(lesson), as_version=4)
-    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-    assert old in cell.source
-    cell.source = cell.source.replace(old, new)
-    return notebook
+    return _replace_in_answer(nbformat.read(solution_path(lesson), as_version=4), grade_id, old, new)
 
 
 def filled_in(lesson, grade_id=None, old=None, new=None):
@@ -56,10 +52,14 @@ def filled_in(lesson, grade_id=None, old=None, new=None):
         if _grade_id(cell) in answers:
             cell.source = "\n".join(line for line in answers[_grade_id(cell)].splitlines()
                                     if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
-    if grade_id:
-        cell = next(c for c in notebook.cells if _grade_id(c) == grade_id)
-        assert old in cell.source
-        cell.source = cell.source.replace(old, new)
+    return _replace_in_answer(notebook, grade_id, old, new) if grade_id else notebook
+
+
+def _replace_in_answer(notebook, grade_id, old, new):
+    """``notebook`` with ``old`` replaced by ``new`` in the cell ``grade_id``."""
+    cell = next(c for c in notebook.cells if _grade_id(c) == grade_id)
+    assert old in cell.source
+    cell.source = cell.source.replace(old, new)
     return notebook
 
 

@@ -4,6 +4,10 @@ A part is a function that takes the student's function and raises ``Wrong``
 with a message the student can act on (what was expected, what came back, the
 likely cause) when the answer is wrong. Anything else the student's code
 raises loses the part too, with the exception named.
+
+Messages give numbers, but not the hidden cases' answers: a single number is
+shown with the number expected; an array by its shape, its mean and where it
+differs, never by its values, so that the feedback cannot be copied back in.
 """
 
 import contextlib
@@ -257,16 +261,16 @@ def expect_close(got, expected, what, rtol=1e-5, atol=1e-8, likely=None):
             break
     if got.shape != expected.shape:
         raise Wrong(f"{what} has shape {got.shape}, expected {expected.shape}{hint}")
-    raise Wrong(f"{what} is {summarize(got)}, expected {summarize(expected)}{hint}")
-
-
-def summarize(array):
-    array = np.asarray(array)
-    if array.size == 1:
-        return f"{float(array.reshape(())):.4g}"
-    if array.size <= 6:
-        return np.array2string(array.ravel(), precision=4, separator=", ")
-    return f"an array of shape {array.shape} (mean {np.nanmean(array):.4g})"
+    if got.size == 1:
+        raise Wrong(f"{what} is {float(got.reshape(())):.4g}, expected {float(expected.reshape(())):.4g}{hint}")
+    nans = np.isnan(got) & ~np.isnan(expected)
+    if nans.any():
+        raise Wrong(f"{what} holds NaN in {nans.sum()} of its {got.size} values, where numbers were expected{hint}")
+    wrong = ~np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
+    first = tuple(int(i) for i in np.argwhere(wrong)[0])
+    largest = np.nanmax(np.abs(got - expected))
+    raise Wrong(f"{what} has mean {np.nanmean(got):.4g}, expected {np.nanmean(expected):.4g}; {wrong.sum()} of its "
+                f"{got.size} values differ, by up to {largest:.3g}, the first at index {first}{hint}")
 
 
 def as_model(value, what):

@@ -134,6 +134,7 @@ def _run_cells(client, notebook, skip, result, out, progress):
     """
     from nbgrader.utils import determine_grade
 
+    failed_answers = {}  # answer cell -> the error it raised, to explain a test's NameError
     with client.setup_kernel():
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type != "code" or index in skip:
@@ -143,9 +144,11 @@ def _run_cells(client, notebook, skip, result, out, progress):
             client.execute_cell(cell, index)
             if _is_test(cell):
                 score, max_score = determine_grade(cell)
-                feedback = _feedback(cell, time.monotonic() - started, client.timeout_func(cell))
+                feedback = _feedback(cell, time.monotonic() - started, client.timeout_func(cell), failed_answers)
                 _score(result, cell, float(score), feedback, out, float(max_score))
                 skip.add(index)
+            elif cell.metadata.get("answer") and _error(cell):
+                failed_answers[cell.metadata["answer"]] = _error(cell)
 
 
 def _score(result, cell, score, feedback, out, max_score=None):
@@ -178,9 +181,11 @@ def _grading_notebook(student, lesson):
             cells.append(restored[grade_id])
             seen.add(grade_id)
         elif cell.cell_type == "code":
-            if _grader(cell).get("solution"):
+            # Only the source is kept: metadata a student edited cannot make a cell count as a test.
+            answer = grade_id if _grader(cell).get("solution") else None
+            if answer:
                 flags += [f"{what} in {grade_id}" for what, pattern in INTEGRITY_PATTERNS.items() if pattern.search(cell.source)]
-            cells.append(nbformat.v4.new_code_cell(cell.source))
+            cells.append(nbformat.v4.new_code_cell(cell.source, metadata={"answer": answer} if answer else {}))
     for grade_id, cell in restored.items():
         if _is_test(cell) and grade_id not in seen:
             flags.append(f"deleted the test cell {grade_id}")
@@ -190,16 +195,29 @@ def _grading_notebook(student, lesson):
     return notebook, flags
 
 
-def _feedback(cell, seconds, cell_timeout):
-    errors = [o for o in cell.outputs if o.output_type == "error"]
-    if errors:
-        if errors[0].ename == "CellTimeoutError" or seconds >= cell_timeout:
-            return f"the cell ran longer than {cell_timeout} s and was stopped"
-        return f"{errors[0].ename}: {_first_line(errors[0].evalue)}"
+def _feedback(cell, seconds, cell_timeout, failed_answers):
+    """What a test cell's points come from, in words: its report, or why it has none."""
+    error = _error(cell)
+    if error.startswith("CellTimeoutError") or (error and seconds >= cell_timeout):
+        return f"the cell ran longer than {cell_timeout} s and was stopped"
+    undefined = re.fullmatch(r"NameError: name '(\w+)' is not defined", error)
+    if undefined:  # the test's own call names the student's function: it was never defined
+        name = undefined.group(1)
+        if name in failed_answers:
+            return f"{name} is not defined: your cell {name} stopped before defining it, with {failed_answers[name]}"
+        return f"{name} is not defined: is your function still called {name}, and did its cell run?"
+    if error:
+        return error
     if any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs):
         return "the test cell wrote to stderr, which nbgrader scores as zero"
     text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
     return text.strip()[:4000]
+
+
+def _error(cell):
+    """The first error a code cell raised, in one line, or ''."""
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    return f"{errors[0].ename}: {_first_line(errors[0].evalue)}" if errors else ""
 
 
 def _read(path):

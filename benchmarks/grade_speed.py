@@ -9,6 +9,7 @@ the smoke profile, as nbgrader does.
 """
 
 import argparse
+import os
 import platform
 import shutil
 import tempfile
@@ -32,7 +33,7 @@ def main():
                 shutil.copy(solution_path(lesson), folder)
         submissions = find_submissions(scratch)
         print(f"{args.students} students x {len(LESSONS)} notebooks, {platform.processor() or platform.machine()}, "
-              f"{__import__('os').cpu_count()} CPUs")
+              f"{len(os.sched_getaffinity(0))} CPUs")
         for jobs in args.jobs:
             start = time.perf_counter()
             results = grade_all(submissions, jobs=jobs)

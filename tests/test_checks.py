@@ -1,5 +1,9 @@
 """The autograder's checks: the reference passes, other correct styles pass, wrong answers and stubs lose points."""
 
+import importlib
+import re
+
+import numpy as np
 import pytest
 
 from autograder import core
@@ -63,6 +67,37 @@ def test_wrong_answer_loses_points_with_a_hint(name, capsys):
         report = capsys.readouterr().out
         assert earned < core.exercise(name).max_points, report
         assert feedback in report
+
+
+def test_feedback_shows_no_hidden_expected_values(monkeypatch):
+    # The feedback is shown to the student: expected values written out there could be pasted back in.
+    # A message may summarise an array (its mean); it must not list what is in it.
+    compared = []
+
+    def spy(got, expected, *args, **kwargs):
+        compared.append((np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)))
+        return core.expect_close(got, expected, *args, **kwargs)
+
+    for module in map(importlib.import_module, core.LESSON_MODULES):
+        if hasattr(module, "expect_close"):
+            monkeypatch.setattr(module, "expect_close", spy)
+    lost_at_an_array = 0
+    for name, answers in WRONG.items():
+        hidden = [part for part in core.exercise(name).parts if not part.public]
+        for answer, _ in answers:
+            for part in hidden:
+                compared.clear()
+                result = core.run_part(part, answer)
+                shown = [float(x) for x in re.findall(r"-?\d+\.\d+(?:e-?\d+)?", result.message)]
+                for got, expected in compared:
+                    if expected.size < 2 or got.shape != expected.shape:
+                        continue
+                    means = [np.nanmean(got), np.nanmean(expected)]
+                    listed = [x for x in shown if not np.isclose(means, x, rtol=5e-4).any()
+                              and np.isclose(expected.ravel(), x, rtol=5e-4).any()]
+                    assert len(listed) < 2, f"{name}, {part.description}: {result.message}"
+                    lost_at_an_array += result.earned < part.points
+    assert lost_at_an_array >= 5  # the wrong answers do reach array comparisons
 
 
 @pytest.mark.parametrize("name", FUNCTION_EXERCISES)

@@ -44,6 +44,11 @@ WRONG_NOTEBOOKS = [
     ("best_over_worst", "06_ethics", "class_disparity", "per_class.max() / per_class.min()", "per_class.min() / per_class.max()"),
 ]
 
+# The lesson 2 students of the fixture whose notebook breaks one exercise, and that exercise.
+BROKEN_LESSON_2 = [("variance", "add_gaussian_noise"), ("exits", "psnr"), ("greedy", "add_masking_noise"), ("loops", "psnr"),
+                   ("crashes", "psnr"), ("quits", "psnr"), ("copier", "add_masking_noise"), ("syntax", "psnr"),
+                   ("renamed", "psnr"), ("missing_module", "add_masking_noise"), ("nans", "add_salt_and_pepper_noise")]
+
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
@@ -65,6 +70,14 @@ def graded(tmp_path_factory):
     save(with_answer(lesson, "add_masking_noise", "rng = np.random.default_rng(seed)",
                      "from dae_reference.noise import add_masking_noise as reference\n    return reference(x, fraction, seed)"),
          root / "copier", lesson)
+    save(with_answer(lesson, "psnr", "error = np.mean", "error = np.mean(\n    error = np.mean"), root / "syntax", lesson)
+    save(with_answer(lesson, "add_masking_noise", "def add_masking_noise", "import noise_tools\n\ndef add_masking_noise"),
+         root / "missing_module", lesson)
+    save(with_answer(lesson, "psnr", "def psnr(", "def peak_snr("), root / "renamed", lesson)
+    save(with_answer(lesson, "add_salt_and_pepper_noise", "rng = np.random.default_rng(seed)",
+                     "return np.full_like(x, np.nan)\n    rng = np.random.default_rng(seed)"), root / "nans", lesson)
+    save(with_answer(lesson, "psnr", "### END SOLUTION", "### END SOLUTION\nfor _ in range(200_000):\n    print('blah' * 80)"),
+         root / "chatty", lesson)  # 65 MB of output, and right answers
     shortcut = nbformat.read(lesson_path(lesson), as_version=4)  # edits a locked cell and a test cell
     for cell in shortcut.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") in ("setup", "test_psnr"):
@@ -91,20 +104,18 @@ def test_grading_succeeds_whatever_the_students_did(graded):
     status, grades, _, out = graded
     assert status == 0
     assert set(grades) == {"solver", "beginner", "variance", "exits", "greedy", "loops", "copier", "shortcut", "broken", "empty",
-                            "crashes", "quits"}
+                            "crashes", "quits", "syntax", "missing_module", "renamed", "nans", "chatty"}
     assert {student for student, _ in graded[2]} >= {w[0] for w in WRONG_NOTEBOOKS}
     assert (out.parent / "feedback" / "solver.txt").exists()
 
 
 def test_solution_full_marks_stub_zero(graded):
     _, grades, _, _ = graded
-    assert grades["solver"]["score"] == grades["solver"]["max_score"] == "14"
+    assert grades["solver"]["score"] == grades["solver"]["max_score"] == grades["chatty"]["score"] == "14"
     assert grades["beginner"]["score"] == "0"
 
 
-@pytest.mark.parametrize("student, broken", [("variance", "add_gaussian_noise"), ("exits", "psnr"),
-                                             ("greedy", "add_masking_noise"), ("loops", "psnr"), ("crashes", "psnr"), ("quits", "psnr"),
-                                             ("copier", "add_masking_noise")] + [(w[0], w[2]) for w in WRONG_NOTEBOOKS])
+@pytest.mark.parametrize("student, broken", BROKEN_LESSON_2 + [(w[0], w[2]) for w in WRONG_NOTEBOOKS])
 def test_a_wrong_answer_loses_points_there_only(graded, student, broken):
     _, _, exercises, _ = graded
     got = points(exercises, student)
@@ -128,6 +139,10 @@ def test_feedback_says_why(graded):
     assert "MemoryError" in exercises[("greedy", "add_masking_noise")]["feedback"]
     assert "30 s" in exercises[("loops", "psnr")]["feedback"]
     assert "reference implementation" in exercises[("copier", "add_masking_noise")]["feedback"]
+    assert "stopped before defining it, with SyntaxError" in exercises[("syntax", "psnr")]["feedback"]
+    assert "ModuleNotFoundError: No module named 'noise_tools'" in exercises[("missing_module", "add_masking_noise")]["feedback"]
+    assert "still called psnr" in exercises[("renamed", "psnr")]["feedback"]
+    assert "returned NaN" in exercises[("nans", "add_salt_and_pepper_noise")]["feedback"]
     assert "the kernel died while this cell ran" in exercises[("crashes", "psnr")]["feedback"]
     assert "the kernel died in cell" in grades["crashes"]["flags"] and "the kernel died in cell" in grades["quits"]["flags"]
     assert "dae_reference" in grades["copier"]["flags"]

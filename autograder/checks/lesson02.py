@@ -15,10 +15,18 @@ def _images(seed, shape=(8, 28, 28, 1)):
     return rng(seed).random(shape, dtype=np.float32)
 
 
+def _corrupted(fn, what, *args, **kwargs):
+    """The student's corruption of ``args``, as an array of numbers."""
+    out = as_array(fn(*args, **kwargs), what)
+    if np.issubdtype(out.dtype, np.floating) and np.isnan(out).any():
+        raise Wrong(f"{what} returned NaN in {np.isnan(out).sum()} of its {out.size} values, where noisy pixels were expected")
+    return out
+
+
 def _same_shape_and_untouched(fn, what, **kwargs):
     x = _images(20)
     before = x.copy()
-    out = as_array(fn(x, **kwargs, seed=0), what)
+    out = _corrupted(fn, what, x, **kwargs, seed=0)
     expect_shape(out, x.shape, what)
     if not np.issubdtype(out.dtype, np.floating):
         raise Wrong(f"{what} returned dtype {out.dtype}, expected a float array")
@@ -29,8 +37,8 @@ def _same_shape_and_untouched(fn, what, **kwargs):
 
 def _reproducible(fn, what, **kwargs):
     x = _images(21, (4, 6, 6, 1))
-    first, again = (as_array(fn(x, **kwargs, seed=7), what) for _ in range(2))
-    other = as_array(fn(x, **kwargs, seed=8), what)
+    first, again = (_corrupted(fn, what, x, **kwargs, seed=7) for _ in range(2))
+    other = _corrupted(fn, what, x, **kwargs, seed=8)
     if not np.array_equal(first, again):
         raise Wrong(f"{what} gave different results for the same seed: draw from np.random.default_rng(seed)")
     if np.array_equal(first, other):
@@ -53,7 +61,8 @@ def _gaussian_std(fn):
     """the noise has mean 0 and standard deviation sigma before clipping"""
     grey = np.full((20, 28, 28, 1), 0.5, dtype=np.float32)
     for sigma in (0.1, 0.3):
-        added = as_array(fn(grey, sigma=sigma, seed=1, clip=False), f"add_gaussian_noise(x, sigma={sigma}, clip=False)") - grey
+        what = f"add_gaussian_noise(x, sigma={sigma}, clip=False)"
+        added = _corrupted(fn, what, grey, sigma=sigma, seed=1, clip=False) - grey
         std, mean = float(added.std()), float(added.mean())
         if abs(std - sigma) > 0.05 * sigma:
             hint = "did you scale N(0, 1) by sigma**2 (the variance) instead of sigma?" if abs(std - sigma**2) < 0.05 * sigma else "did you scale N(0, 1) by sigma?"
@@ -66,8 +75,8 @@ def _gaussian_std(fn):
 def _gaussian_clip_switch(fn):
     """clip=True (the default) clips to [0, 1], clip=False does not"""
     black = np.zeros((4, 28, 28, 1), dtype=np.float32)
-    clipped = as_array(fn(black, sigma=0.5, seed=2), "add_gaussian_noise(x, sigma=0.5)")
-    raw = as_array(fn(black, sigma=0.5, seed=2, clip=False), "add_gaussian_noise(x, sigma=0.5, clip=False)")
+    clipped = _corrupted(fn, "add_gaussian_noise(x, sigma=0.5)", black, sigma=0.5, seed=2)
+    raw = _corrupted(fn, "add_gaussian_noise(x, sigma=0.5, clip=False)", black, sigma=0.5, seed=2, clip=False)
     if clipped.min() < 0:
         raise Wrong("with the default clip=True the result has negative values: clip unless clip=False")
     if raw.min() >= 0:
@@ -86,7 +95,7 @@ add_masking_noise = Exercise("add_masking_noise", LESSON)
 def _check_masked_fraction(fn, fraction, seed):
     ones = np.ones((40, 28, 28, 1), dtype=np.float32)
     what = f"add_masking_noise(x, fraction={fraction})"
-    out = as_array(fn(ones, fraction=fraction, seed=seed), what)
+    out = _corrupted(fn, what, ones, fraction=fraction, seed=seed)
     zeroed = float(np.mean(out == 0))
     if abs(zeroed - fraction) > 0.02:
         hint = ": you kept `fraction` of the pixels instead of zeroing them" if abs(zeroed - (1 - fraction)) < 0.02 else ""
@@ -108,8 +117,9 @@ def _masking_other_fractions(fn):
     for fraction in (0.1, 0.75):
         _check_masked_fraction(fn, fraction, seed=4)
     x = _images(22, (3, 5, 5, 1))
-    expect_close(as_array(fn(x, fraction=0.0, seed=5), "add_masking_noise(x, 0)"), x, "add_masking_noise(x, fraction=0)")
-    expect_close(as_array(fn(x, fraction=1.0, seed=5), "add_masking_noise(x, 1)"), np.zeros_like(x), "add_masking_noise(x, fraction=1)")
+    for fraction, expected in ((0.0, x), (1.0, np.zeros_like(x))):
+        what = f"add_masking_noise(x, fraction={fraction:g})"
+        expect_close(_corrupted(fn, what, x, fraction=fraction, seed=5), expected, what)
 
 
 @add_masking_noise.part(1)
@@ -124,7 +134,7 @@ add_salt_and_pepper_noise = Exercise("add_salt_and_pepper_noise", LESSON)
 def _check_salt_and_pepper(fn, fraction, seed):
     grey = np.full((40, 28, 28, 1), 0.5, dtype=np.float32)
     what = f"add_salt_and_pepper_noise(x, fraction={fraction})"
-    out = as_array(fn(grey, fraction=fraction, seed=seed), what)
+    out = _corrupted(fn, what, grey, fraction=fraction, seed=seed)
     changed = out != 0.5
     if abs(changed.mean() - fraction) > 0.02:
         raise Wrong(f"{what} changed {changed.mean():.3f} of the pixels, expected about {fraction}")
@@ -148,7 +158,8 @@ def _salt_and_pepper_other_fractions(fn):
     for fraction in (0.05, 0.5):
         _check_salt_and_pepper(fn, fraction, seed=4)
     x = _images(23, (3, 5, 5, 1))
-    expect_close(as_array(fn(x, fraction=0.0, seed=5), "add_salt_and_pepper_noise(x, 0)"), x, "add_salt_and_pepper_noise(x, fraction=0)")
+    what = "add_salt_and_pepper_noise(x, fraction=0)"
+    expect_close(_corrupted(fn, what, x, fraction=0.0, seed=5), x, what)
 
 
 @add_salt_and_pepper_noise.part(1)

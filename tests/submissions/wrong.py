@@ -135,6 +135,8 @@ WRONG = {
     "add_salt_and_pepper_noise": [
         (lambda x, fraction, seed=None: np.where(np.random.default_rng(seed).random(np.shape(x)) < fraction, 1.0, x), "half"),
         (_unseeded(right.add_salt_and_pepper_noise), "same seed"),
+        (lambda x, fraction, seed=None: np.where(np.random.default_rng(seed).random(np.shape(x)) < fraction, np.nan, x),
+         "returned NaN"),
     ],
     "psnr": [(lambda x, y, data_range=1.0: 20 * np.log10(data_range**2 / np.mean((x - y) ** 2)), "20 log10")],
     "clipped_noise_stats": [(lambda x, sigma: {"mean": 0.0, "std": sigma, "mean_on_black": 0.0}, "after clipping")],

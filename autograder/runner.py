@@ -119,7 +119,8 @@ def run(path, lesson, out, cell_timeout=None):
                 raise
             index = progress["cell"]
             skip.add(index)
-            result["flags"].append(f"the kernel died in cell {index + 1}: restarted, and graded without that cell")
+            result["flags"].append(f"the kernel died in cell {_cell_name(notebook.cells[index])}: restarted, "
+                                   "and graded without that cell")
             if _is_test(notebook.cells[index]):
                 _score(result, notebook.cells[index], 0.0,
                        "the kernel died while this cell ran (os._exit() or a crash in your code)", out)
@@ -134,7 +135,7 @@ def _run_cells(client, notebook, skip, result, out, progress):
     """
     from nbgrader.utils import determine_grade
 
-    failed_answers = {}  # answer cell -> the error it raised, to explain a test's NameError
+    failed = {}  # the cells that raised (by _cell_name) -> their error, to explain a test's NameError
     with client.setup_kernel():
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type != "code" or index in skip:
@@ -144,11 +145,11 @@ def _run_cells(client, notebook, skip, result, out, progress):
             client.execute_cell(cell, index)
             if _is_test(cell):
                 score, max_score = determine_grade(cell)
-                feedback = _feedback(cell, time.monotonic() - started, client.timeout_func(cell), failed_answers)
+                feedback = _feedback(cell, time.monotonic() - started, client.timeout_func(cell), failed)
                 _score(result, cell, float(score), feedback, out, float(max_score))
                 skip.add(index)
-            elif cell.metadata.get("answer") and _error(cell):
-                failed_answers[cell.metadata["answer"]] = _error(cell)
+            elif _error(cell):
+                failed[_cell_name(cell)] = _error(cell)
 
 
 def _score(result, cell, score, feedback, out, max_score=None):
@@ -195,23 +196,36 @@ def _grading_notebook(student, lesson):
     return notebook, flags
 
 
-def _feedback(cell, seconds, cell_timeout, failed_answers):
-    """What a test cell's points come from, in words: its report, or why it has none."""
+def _feedback(cell, seconds, cell_timeout, failed):
+    """What a test cell's points come from, in words: its report, or why it has none.
+
+    ``failed`` maps the cells that raised before this one (``_cell_name``) to
+    their error.
+    """
     error = _error(cell)
     if error.startswith("CellTimeoutError") or (error and seconds >= cell_timeout):
         return f"the cell ran longer than {cell_timeout} s and was stopped"
     undefined = re.fullmatch(r"NameError: name '(\w+)' is not defined", error)
-    if undefined:  # the test's own call names the student's function: it was never defined
+    if undefined:  # a test cell only names the student's function and the lesson's results
         name = undefined.group(1)
-        if name in failed_answers:
-            return f"{name} is not defined: your cell {name} stopped before defining it, with {failed_answers[name]}"
-        return f"{name} is not defined: is your function still called {name}, and did its cell run?"
+        if name in failed:
+            return f"{name} is not defined: your cell {name} stopped before defining it, with {failed[name]}"
+        if name == _exercise_name(cell):
+            return f"{name} is not defined: is your function still called {name}, and did its cell run?"
+        if failed:
+            where, first = next(iter(failed.items()))
+            return f"{name} is not defined: an earlier cell failed (cell {where}: {first})"
     if error:
         return error
     if any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs):
         return "the test cell wrote to stderr, which nbgrader scores as zero"
     text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
     return text.strip()[:4000]
+
+
+def _cell_name(cell):
+    """How feedback names a cell: its nbgrader id (an answer's is its function), or its first line."""
+    return cell.metadata.get("answer") or _grader(cell).get("grade_id") or repr(_first_line(cell.source)[:40])
 
 
 def _error(cell):

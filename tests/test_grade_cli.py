@@ -5,7 +5,7 @@ import csv
 import nbformat
 import pytest
 
-from autograder import cli
+from autograder import cli, runner
 from autograder.course import lesson_path, solution_path
 from tests.nbgrader_course import with_answer
 
@@ -144,11 +144,36 @@ def test_feedback_says_why(graded):
     assert "still called psnr" in exercises[("renamed", "psnr")]["feedback"]
     assert "returned NaN" in exercises[("nans", "add_salt_and_pepper_noise")]["feedback"]
     assert "the kernel died while this cell ran" in exercises[("crashes", "psnr")]["feedback"]
-    assert "the kernel died in cell" in grades["crashes"]["flags"] and "the kernel died in cell" in grades["quits"]["flags"]
+    assert "the kernel died in cell psnr" in grades["crashes"]["flags"] and "the kernel died in cell psnr" in grades["quits"]["flags"]
     assert "dae_reference" in grades["copier"]["flags"]
     for student in ("broken", "empty"):
         assert grades[student]["score"] == "0" and "unreadable" in grades[student]["flags"]
     assert "not a readable notebook" in (out.parent / "feedback" / "broken.txt").read_text()
+
+
+def test_an_undefined_name_in_a_test_cell_is_explained():
+    def cell(source, error=None, **metadata):
+        cell = nbformat.v4.new_code_cell(source, metadata=metadata)
+        if error:
+            cell.outputs = [nbformat.v4.new_output("error", ename=error[0], evalue=error[1], traceback=[])]
+        return cell
+
+    def feedback(test_source, name, failed_cells):
+        undefined = ("NameError", f"name '{name}' is not defined")
+        test = cell(test_source, undefined, nbgrader={"grade_id": "test_" + test_source.split('"')[1]})
+        failed = {runner._cell_name(c): runner._error(c) for c in failed_cells}
+        return runner._feedback(test, 1.0, 120, failed)
+
+    broken_answer = cell("def psnr(x, y):\n    return (", ("SyntaxError", "'(' was never closed"), answer="psnr")
+    assert feedback('grade("psnr", psnr)', "psnr", [broken_answer]) == \
+        "psnr is not defined: your cell psnr stopped before defining it, with SyntaxError: '(' was never closed"
+    assert "still called psnr" in feedback('grade("psnr", psnr)', "psnr", [])
+    failed_training = cell("history = train(model)\n", ("ValueError", "bad data"), nbgrader={"grade_id": "train"})
+    assert feedback('grade("training_result", history)', "history", [failed_training]) == \
+        "history is not defined: an earlier cell failed (cell train: ValueError: bad data)"
+    unnamed = cell("x = 1 / 0  # a cell the student added\n", ("ZeroDivisionError", "division by zero"))
+    assert "(cell 'x = 1 / 0  # a cell the student added': ZeroDivisionError" in \
+        feedback('grade("training_result", history)', "history", [unnamed])
 
 
 def test_bad_path_is_a_one_line_usage_error(tmp_path, capsys):

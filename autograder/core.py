@@ -6,8 +6,9 @@ likely cause) when the answer is wrong. Anything else the student's code
 raises loses the part too, with the exception named.
 
 Messages give numbers, but not the hidden cases' answers: a single number is
-shown with the number expected; an array by its shape, its mean and where it
-differs, never by its values, so that the feedback cannot be copied back in.
+shown with the number expected; an array by its shape, or by its mean and how
+many of its values differ, by how much and where, never by the values
+expected, so that the feedback cannot be copied back in as an answer.
 """
 
 import contextlib

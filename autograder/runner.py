@@ -148,8 +148,8 @@ def _run_cells(client, notebook, skip, result, out, progress):
                 feedback = _feedback(cell, time.monotonic() - started, client.timeout_func(cell), failed)
                 _score(result, cell, float(score), feedback, out, float(max_score))
                 skip.add(index)
-            elif _error(cell):
-                failed[_cell_name(cell)] = _error(cell)
+            elif error := _error(cell):
+                failed[_cell_name(cell)] = error
 
 
 def _score(result, cell, score, feedback, out, max_score=None):

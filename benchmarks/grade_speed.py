@@ -9,7 +9,6 @@ the smoke profile, as nbgrader does.
 """
 
 import argparse
-import os
 import platform
 import shutil
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from autograder.cli import find_submissions, grade_all, total
 from autograder.course import LESSONS, solution_path
+from dae_reference.device import cpu_cores
 
 
 def main():
@@ -33,7 +33,7 @@ def main():
                 shutil.copy(solution_path(lesson), folder)
         submissions = find_submissions(scratch)
         print(f"{args.students} students x {len(LESSONS)} notebooks, {platform.processor() or platform.machine()}, "
-              f"{len(os.sched_getaffinity(0))} CPUs")
+              f"{cpu_cores()} CPUs")
         for jobs in args.jobs:
             start = time.perf_counter()
             results = grade_all(submissions, jobs=jobs)

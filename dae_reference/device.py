@@ -8,6 +8,8 @@ on the course's 2-core test machine it was not reliably faster
 (``benchmarks/train_speed.py --also-bfloat16``).
 """
 
+import os
+
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 
 
@@ -40,16 +42,17 @@ def choose_precision():
     return "mixed_float16" if gpu_supports_float16() else "float32"
 
 
+def cpu_cores():
+    """The number of CPU cores this process may run on (in a container, possibly fewer than the machine has)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
 def describe_device():
     """A one-line description such as ``'GPU: NVIDIA H100'`` or ``'CPU (2 cores)'``."""
-    import os
-
     import tensorflow as tf
 
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:
         name = tf.config.experimental.get_device_details(gpus[0]).get("device_name", gpus[0].name)
         return f"GPU: {name}" + (f" (+{len(gpus) - 1} more)" if len(gpus) > 1 else "")
-    # the cores this process may use, which in a container can be fewer than the machine has
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"CPU ({cores} cores)"
+    return f"CPU ({cpu_cores()} cores)"

@@ -9,7 +9,7 @@ import pytest
 from autograder import core
 from dae_reference import audit, device, evaluate, linear, model, noise, train
 from tests.submissions import alternative
-from tests.submissions.wrong import WRONG
+from tests.submissions import wrong
 
 REFERENCE = {
     "mse": evaluate.mse,
@@ -40,6 +40,7 @@ REFERENCE = {
     "class_disparity": audit.class_disparity,
 }
 FUNCTION_EXERCISES = sorted(REFERENCE)
+WRONG = wrong.load()
 
 
 def test_every_function_exercise_is_covered():
@@ -62,11 +63,23 @@ def test_another_correct_style_gets_full_marks(name, capsys):
 
 @pytest.mark.parametrize("name", FUNCTION_EXERCISES)
 def test_wrong_answer_loses_points_with_a_hint(name, capsys):
-    for answer, feedback in WRONG[name]:
-        earned = core.grade(name, answer)
+    for mistake in WRONG[name]:
+        earned = core.grade(name, mistake.answer)
         report = capsys.readouterr().out
         assert earned < core.exercise(name).max_points, report
-        assert feedback in report
+        assert mistake.feedback in report
+
+
+PUBLIC_MISTAKES = [(name, i) for name in FUNCTION_EXERCISES for i, m in enumerate(WRONG[name]) if m.public]
+
+
+@pytest.mark.parametrize(("name", "index"), PUBLIC_MISTAKES)
+def test_quick_check_catches_common_mistake(name, index, capsys):
+    """The mistakes students make most fail the quick public checks already, with the hint that names them."""
+    mistake = WRONG[name][index]
+    with pytest.raises(core.QuickCheckFailed):
+        core.check(name, mistake.answer)
+    assert mistake.feedback in capsys.readouterr().out
 
 
 def test_feedback_shows_no_hidden_expected_values(monkeypatch):
@@ -84,7 +97,7 @@ def test_feedback_shows_no_hidden_expected_values(monkeypatch):
     lost_at_an_array = 0
     for name, answers in WRONG.items():
         hidden = [part for part in core.exercise(name).parts if not part.public]
-        for answer, _ in answers:
+        for answer, *_ in answers:
             for part in hidden:
                 compared.clear()
                 result = core.run_part(part, answer)
@@ -174,4 +187,4 @@ def test_grading_is_deterministic(capsys):
 def test_every_part_can_fail(name):
     """A check that cannot fail is a defect: each part fails for at least one wrong answer."""
     for part in core.exercise(name).parts:
-        assert any(core.run_part(part, answer).earned < part.points for answer, _ in WRONG[name]), part.description
+        assert any(core.run_part(part, m.answer).earned < part.points for m in WRONG[name]), part.description

@@ -1,0 +1,29 @@
+"""The wrong-answer corpus: typical mistakes, each with the feedback it must get.
+
+One module per lesson; each has ``WRONG``, mapping an exercise to a list of
+``Mistake``s (or plain ``(answer, feedback)`` tuples). Every mistake must lose
+points and its report must contain ``feedback``, the words that name the
+mistake. A mistake marked ``public=True`` must already fail the quick public
+checks (``check()``), with that feedback: a quick check that passes it would
+give a student false confidence.
+"""
+
+import importlib
+from typing import Callable, NamedTuple
+
+LESSON_MODULES = [f"tests.submissions.wrong.lesson{n:02d}" for n in range(1, 7)]
+
+
+class Mistake(NamedTuple):
+    answer: Callable
+    feedback: str
+    public: bool = False
+
+
+def load():
+    """Every lesson's mistakes: ``{exercise name: [Mistake, ...]}``."""
+    corpus = {}
+    for name in LESSON_MODULES:
+        for exercise, mistakes in importlib.import_module(name).WRONG.items():
+            corpus[exercise] = [Mistake(*m) for m in mistakes]
+    return corpus

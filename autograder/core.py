@@ -17,12 +17,12 @@ import importlib
 import inspect
 import io
 import logging
-import os
 import warnings
 
 import numpy as np
 
 from autograder.course import LESSONS
+from dae_reference.quiet import stderr_to_devnull
 
 LESSON_MODULES = [f"autograder.checks.lesson{lesson[:2]}" for lesson in LESSONS]
 REFERENCE_PACKAGE = "dae_reference"
@@ -144,9 +144,11 @@ def check(name, answer, *context):
     results = run_parts(name, answer, *context, public_only=True)
     for r in results:
         print(format_result(r, show_points=False))
-    failed = sum(r.earned < r.part.points for r in results)
+    failed = [r for r in results if r.earned < r.part.points]
     if failed:
-        raise QuickCheckFailed(f"{name}: {failed} of {len(results)} quick checks failed (see above)")
+        # nbgrader's Validate shows only this line: it names the first failure and its likely cause
+        first = failed[0].message or failed[0].part.description
+        raise QuickCheckFailed(f"{name}: {len(failed)} of {len(results)} quick checks failed; {first}")
     print(f"{name}: the quick checks pass. The graded tests try more cases.")
 
 
@@ -193,28 +195,12 @@ def quiet():
     """
     logging.disable(logging.WARNING)
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"), _stderr_fd_to_devnull():
+        with warnings.catch_warnings(), np.errstate(all="ignore"), stderr_to_devnull():
             warnings.simplefilter("ignore")
             with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
                 yield
     finally:
         logging.disable(logging.NOTSET)
-
-
-@contextlib.contextmanager
-def _stderr_fd_to_devnull():
-    try:
-        saved = os.dup(2)
-    except OSError:  # no file descriptor 2: nothing to silence
-        yield
-        return
-    with open(os.devnull, "w") as devnull:
-        os.dup2(devnull.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
 
 
 # Helpers for the lesson checks -------------------------------------------------
@@ -270,8 +256,11 @@ def expect_close(got, expected, what, rtol=1e-5, atol=1e-8, likely=None):
     wrong = ~np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
     first = tuple(int(i) for i in np.argwhere(wrong)[0])
     largest = np.nanmax(np.abs(got - expected))
-    raise Wrong(f"{what} has mean {np.nanmean(got):.4g}, expected {np.nanmean(expected):.4g}; {wrong.sum()} of its "
-                f"{got.size} values differ, by up to {largest:.3g}, the first at index {first}{hint}")
+    got_mean, expected_mean = f"{np.nanmean(got):.4g}", f"{np.nanmean(expected):.4g}"
+    means = (f"has the expected mean ({got_mean}) but" if got_mean == expected_mean
+             else f"has mean {got_mean}, expected {expected_mean};")
+    raise Wrong(f"{what} {means} {wrong.sum()} of its {got.size} values differ, by up to {largest:.3g}, "
+                f"the first at index {first}{hint}")
 
 
 def as_model(value, what):

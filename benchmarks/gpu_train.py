@@ -21,13 +21,14 @@ the validation pass over the 10,000 test images, as ``ms_per_step`` of
 import argparse
 import json
 import math
-import os
 import statistics
 import sys
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from dae_reference.quiet import silence_tensorflow  # noqa: E402
+
+silence_tensorflow()
 
 from dae_reference.config import PROFILES  # noqa: E402
 from dae_reference.device import choose_precision, describe_device, gpu_available  # noqa: E402

@@ -15,15 +15,16 @@ pre-corrupted images into ``model.fit(..., shuffle=True)``, ``compile("adam",
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from dae_reference.quiet import silence_tensorflow  # noqa: E402
+
+silence_tensorflow()
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

@@ -10,12 +10,12 @@ file) ends with one line on stderr and a non-zero exit status.
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 from dae_reference.config import EVAL_NOISE_SEED, NOISE_REGIMES, PROFILES
 from dae_reference.device import PRECISIONS
+from dae_reference.quiet import silence_tensorflow
 
 N_TUNE = 500  # held-out training images on which the classical denoisers are tuned
 
@@ -67,10 +67,10 @@ def build_parser():
 
 
 def main(argv=None):
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # fewer of TensorFlow's C++ log lines
     sys.stdout.reconfigure(line_buffering=True)  # progress shows at once, also in a log file
     try:
         args = build_parser().parse_args(argv)
+        silence_tensorflow()
         if args.command in ("train", "run"):
             out = train_command(args)
             if args.command == "run":
@@ -108,7 +108,7 @@ def train_command(args):
     print(f"device: {describe_device()}, precision: {precision}")
     data = load_fashion_mnist(args.data_dir)
     n_train = len(data[0][0][: profile.n_train])
-    print(f"training on {n_train:,} images for {epochs} epochs, batch {profile.batch_size}, "
+    print(f"training on {n_train:,} images for {epochs} epoch{'s' if epochs != 1 else ''}, batch {profile.batch_size}, "
           f"{args.noise} noise (sigma {profile.sigma}), seed {args.seed}")
 
     verbose = 1 if sys.stdout.isatty() else 2  # a progress bar on a terminal, a line per epoch in a log

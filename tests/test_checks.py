@@ -146,10 +146,18 @@ def test_sys_exit_in_an_answer_loses_the_part_only(capsys):
 
 
 def test_check_prints_a_hint_and_raises_on_failure(capsys):
-    with pytest.raises(core.QuickCheckFailed, match="conv2d_params: 1 of 1 quick checks failed"):
+    with pytest.raises(core.QuickCheckFailed, match="conv2d_params: 1 of 1 quick checks failed; .*biases are missing"):
         core.check("conv2d_params", lambda k, c, f: k * k * c * f)
     out = capsys.readouterr().out
     assert "FAIL" in out and "biases are missing" in out
+
+
+def test_an_array_message_never_contradicts_itself():
+    """Where the means agree, the message says so instead of "mean 0.5, expected 0.5"."""
+    expected = np.linspace(0, 1, 101)
+    with pytest.raises(core.Wrong) as failure:
+        core.expect_close(expected[::-1], expected, "the output")
+    assert str(failure.value).startswith("the output has the expected mean (0.5) but 100 of its 101 values differ")
 
 
 def test_checks_do_not_write_to_stderr(capfd):

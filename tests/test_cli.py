@@ -1,6 +1,7 @@
 """The command line's error paths: one line on stderr, a non-zero exit, no traceback."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -52,11 +53,14 @@ def test_corrupt_model_file_gives_one_line(capsys, tmp_path):
 
 def test_run_trains_evaluates_and_writes_every_artifact(fashion_mnist, tmp_path):
     out = tmp_path / "smoke"
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}  # as a user runs it
     result = subprocess.run(
         [sys.executable, "-m", "dae_reference", "run", "--profile", "smoke", "--out", str(out)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=600, env=env,
     )
     assert result.returncode == 0, result.stderr[-2000:]
+    for noise in ("cuInit", "cuda drivers", "oneDNN", "cpu_feature_guard", "absl::InitializeLog"):
+        assert noise not in result.stderr, f"TensorFlow's start-up noise reaches the user: {result.stderr[:500]}"
     assert "profile: smoke (chosen by --profile)" in result.stdout
     for name in ["model.keras", "history.json", "metrics.json", "evaluation.json", "fig1_clean_vs_noisy.png",
                  "fig2_loss_curves.png", "fig3_denoised.png", "error_histogram.png", "worst_cases.png"]:

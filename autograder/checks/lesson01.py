@@ -2,10 +2,15 @@
 
 import numpy as np
 
-from autograder.core import Exercise, Wrong, as_array, as_model, as_number, expect_close, expect_shape, predict
+from autograder.checks._compare import expect_close
+from autograder.core import Exercise, Wrong, as_array, as_model, as_number, expect_shape, predict
 from dae_reference import evaluate, linear
 
 LESSON = "01_autoencoder_theory"
+MSE_HINT = "the MSE is the mean of (x - x_hat)**2 over every element"
+RATIO_HINT = "the ratio is the number of values in the input (np.prod(input_shape)) over the number in the code"
+PCA_HINT = ("centre the rows, project on the first k rows of Vt (np.linalg.svd of the centred data), map back "
+            "and add the mean")
 rng = np.random.default_rng
 
 mse = Exercise("mse", LESSON)
@@ -21,7 +26,7 @@ def _mse_on_a_batch(fn):
         "that is the sum of the squared differences; divide by their number (np.mean)": np.sum(diff**2),
         "that is the root of the MSE; leave out the square root": np.sqrt(np.mean(diff**2)),
         "that is the mean absolute difference; square the differences": np.mean(np.abs(diff)),
-    })
+    }, otherwise=MSE_HINT)
 
 
 @mse.part(1)
@@ -31,9 +36,10 @@ def _mse_any_shape(fn):
         x, x_hat = (rng(seed).normal(size=shape).astype(dtype) for _ in range(2))
         x_hat = x_hat + rng(seed + 10).normal(size=shape).astype(dtype)
         got = as_number(fn(x, x_hat), f"mse on arrays of shape {shape} ({np.dtype(dtype).name})")
-        expect_close(got, evaluate.mse(x, x_hat), f"mse on arrays of shape {shape} ({np.dtype(dtype).name})", rtol=1e-4)
+        expect_close(got, evaluate.mse(x, x_hat), f"mse on arrays of shape {shape} ({np.dtype(dtype).name})", rtol=1e-4,
+                     otherwise=MSE_HINT + ", whatever the shape")
     x = rng(6).random((3, 4))
-    expect_close(as_number(fn(x, x.copy()), "mse(x, x)"), 0.0, "mse(x, x)", atol=1e-12)
+    expect_close(as_number(fn(x, x.copy()), "mse(x, x)"), 0.0, "mse(x, x)", atol=1e-12, otherwise="identical arrays have no error at all")
 
 
 compression_ratio = Exercise("compression_ratio", LESSON)
@@ -45,7 +51,7 @@ def _ratio_of_the_tutorial(fn):
     got = as_number(fn((28, 28, 1), (7, 7, 64)), "compression_ratio((28, 28, 1), (7, 7, 64))")
     expect_close(got, 0.25, "compression_ratio((28, 28, 1), (7, 7, 64))", likely={
         "that is code size over input size; the ratio is input size over code size": 4.0,
-    })
+    }, otherwise=RATIO_HINT)
 
 
 @compression_ratio.part(1)
@@ -56,7 +62,7 @@ def _ratio_other_shapes(fn):
         expected = np.prod(shape) / np.prod(code)
         expect_close(as_number(fn(shape, code), what), expected, what, likely={
             "that is code size over input size; invert it": 1 / expected,
-        })
+        }, otherwise=RATIO_HINT)
 
 
 pca_reconstruct = Exercise("pca_reconstruct", LESSON)
@@ -86,8 +92,10 @@ def _pca_centres_the_data(fn):
 def _pca_edge_cases(fn):
     """k = 0 gives the mean image, full rank gives the data back"""
     x = _low_rank(9, 30, 10, 4)
-    expect_close(as_array(fn(x, 0), "pca_reconstruct(x, 0)"), np.broadcast_to(x.mean(axis=0), x.shape), "pca_reconstruct(x, 0)", rtol=1e-6, atol=1e-8)
-    expect_close(as_array(fn(x, 10), "pca_reconstruct(x, d)"), x, "pca_reconstruct(x, d) with d = all 10 dimensions", rtol=1e-6, atol=1e-8)
+    expect_close(as_array(fn(x, 0), "pca_reconstruct(x, 0)"), np.broadcast_to(x.mean(axis=0), x.shape), "pca_reconstruct(x, 0)", rtol=1e-6, atol=1e-8,
+                 otherwise="with k = 0 no component is kept: every sample becomes the mean sample")
+    expect_close(as_array(fn(x, 10), "pca_reconstruct(x, d)"), x, "pca_reconstruct(x, d) with d = all 10 dimensions", rtol=1e-6, atol=1e-8,
+                 otherwise="with every component kept the data must come back unchanged")
 
 
 def _compare_pca(fn, x, k):
@@ -97,7 +105,9 @@ def _compare_pca(fn, x, k):
     got = as_array(fn(x, k), f"pca_reconstruct(x, {k})")
     expect_close(got, linear.pca_reconstruct(x, k), f"pca_reconstruct(x, {k})", rtol=1e-5, atol=1e-6, likely={
         "that is PCA without centring: subtract the mean image before the SVD and add it back": uncentred,
-    })
+        f"that keeps {k + 1} components, not {k}": linear.pca_reconstruct(x, k + 1),
+        f"that keeps {k - 1} components, not {k}": linear.pca_reconstruct(x, max(k - 1, 0)),
+    }, otherwise=PCA_HINT)
 
 
 build_dense_autoencoder = Exercise("build_dense_autoencoder", LESSON)
@@ -105,28 +115,45 @@ build_dense_autoencoder = Exercise("build_dense_autoencoder", LESSON)
 
 @build_dense_autoencoder.part(1, public=True)
 def _dense_maps_images_to_images(fn):
-    """a Keras model from (n, 28, 28, 1) images to (n, 28, 28, 1) in [0, 1]"""
+    """a Keras model from (n, 28, 28, 1) images to (n, 28, 28, 1) in [0, 1], even for large inputs: a sigmoid output"""
     out = predict(fn(32), rng(10).random((3, 28, 28, 1), dtype=np.float32), "build_dense_autoencoder(32)")
     expect_shape(out, (3, 28, 28, 1), "its output", "reshape the 784 outputs back to (28, 28, 1)")
-    if out.min() < 0 or out.max() > 1:
-        raise Wrong(f"outputs range from {out.min():.3g} to {out.max():.3g}, expected [0, 1]: end with a sigmoid")
-
-
-@build_dense_autoencoder.part(1)
-def _dense_parameter_count(fn):
-    """one hidden Dense layer of code_dim units: 1569 * code_dim + 784 parameters"""
-    for code_dim in (16, 64):
-        model = as_model(fn(code_dim), f"build_dense_autoencoder({code_dim})")
-        expected = 1569 * code_dim + 784
-        if model.count_params() != expected:
-            raise Wrong(f"build_dense_autoencoder({code_dim}) has {model.count_params():,} parameters, expected "
-                        f"{expected:,} (784 -> {code_dim} -> 784, each Dense with biases)")
-
-
-@build_dense_autoencoder.part(1)
-def _dense_sigmoid_output(fn):
-    """outputs stay in [0, 1] for any input: a sigmoid output layer"""
     out = predict(fn(8), 50 * rng(11).normal(size=(4, 28, 28, 1)).astype(np.float32), "build_dense_autoencoder(8)")
     if out.min() < 0 or out.max() > 1:
-        raise Wrong(f"on large inputs the outputs range from {out.min():.3g} to {out.max():.3g}: the last layer needs a sigmoid")
+        raise Wrong(f"on large inputs the outputs range from {out.min():.3g} to {out.max():.3g}, outside [0, 1]: "
+                    "the last Dense layer needs activation='sigmoid'")
 
+
+@build_dense_autoencoder.part(1, public=True)
+def _dense_parameter_count(fn):
+    """uses code_dim: one hidden Dense layer of code_dim units, 1569 * code_dim + 784 parameters"""
+    counts = {}
+    for code_dim in (16, 64):
+        model = as_model(fn(code_dim), f"build_dense_autoencoder({code_dim})")
+        counts[code_dim] = model.count_params()
+    if counts[16] == counts[64]:
+        raise Wrong(f"build_dense_autoencoder(16) and build_dense_autoencoder(64) both have {counts[16]:,} parameters: "
+                    "code_dim is ignored; use it as the number of units of the hidden Dense layer")
+    for code_dim, count in counts.items():
+        expected = 1569 * code_dim + 784
+        if count != expected:
+            raise Wrong(f"build_dense_autoencoder({code_dim}) has {count:,} parameters, expected {expected:,} "
+                        f"(784 -> {code_dim} -> 784, each Dense with biases): is there a layer too many or too few?")
+
+
+@build_dense_autoencoder.part(1, public=True)
+def _dense_hidden_relu(fn):
+    """the hidden layer is nonlinear (ReLU): the output's logit is not a linear function of the input"""
+    model = fn(16)
+    x = 0.2 * rng(12).random((4, 28, 28, 1), dtype=np.float32)
+    logits = [_logit(predict(model, v, "build_dense_autoencoder(16)")) for v in (x, -x, np.zeros_like(x))]
+    curvature = np.abs(logits[0] + logits[1] - 2 * logits[2]).max()
+    slope = np.abs(logits[0] - logits[2]).max()
+    if curvature <= 1e-3 * max(slope, 1e-6):
+        raise Wrong("the hidden layer is linear, so the model is a sigmoid of a linear map: give the hidden Dense layer "
+                    "activation='relu'")
+
+
+def _logit(p):
+    p = np.clip(p.astype(np.float64), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))

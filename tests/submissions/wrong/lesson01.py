@@ -4,10 +4,28 @@ import keras
 import numpy as np
 from keras import layers
 
+from tests.submissions.wrong import Mistake
+
+
+def _dense(hidden="relu", output="sigmoid", code_dim=32):
+    return keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(code_dim, activation=hidden),
+                             layers.Dense(784, activation=output), layers.Reshape((28, 28, 1))])
+
 
 def _dense_relu_output(code_dim):
-    return keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(code_dim, activation="relu"),
-                             layers.Dense(784, activation="relu"), layers.Reshape((28, 28, 1))])
+    return _dense(output="relu", code_dim=code_dim)
+
+
+def _dense_linear_output(code_dim):
+    return _dense(output=None, code_dim=code_dim)
+
+
+def _dense_linear_hidden(code_dim):
+    return _dense(hidden=None, code_dim=code_dim)
+
+
+def _dense_fixed_code(code_dim):
+    return _dense(code_dim=32)
 
 
 def _dense_without_reshape(code_dim):
@@ -21,11 +39,25 @@ def _dense_two_hidden_layers(code_dim):
                              layers.Reshape((28, 28, 1))])
 
 
+def _pca_uncentred(x, k):
+    flat = np.reshape(x, (len(x), -1))
+    vt = np.linalg.svd(flat, full_matrices=False)[2]
+    return (flat @ vt[:k].T @ vt[:k]).reshape(np.shape(x))
+
+
 WRONG = {
-    "mse": [(lambda x, x_hat: np.sum((x - x_hat) ** 2), "the sum of the squared differences")],
-    "compression_ratio": [(lambda i, c: np.prod(c) / np.prod(i), "code size over input size")],
-    "pca_reconstruct": [(lambda x, k: (lambda f, vt: (f @ vt[:k].T @ vt[:k]).reshape(np.shape(x)))(
-        np.reshape(x, (len(x), -1)), np.linalg.svd(np.reshape(x, (len(x), -1)), full_matrices=False)[2]), "without centring")],
-    "build_dense_autoencoder": [(_dense_relu_output, "sigmoid"), (_dense_without_reshape, "reshape"),
-                                (_dense_two_hidden_layers, "parameters")],
+    "mse": [Mistake(lambda x, x_hat: np.sum((x - x_hat) ** 2), "the sum of the squared differences", public=True),
+            Mistake(lambda x, x_hat: np.mean(np.abs(np.subtract(x, x_hat))), "mean absolute difference", public=True)],
+    "compression_ratio": [Mistake(lambda i, c: np.prod(c) / np.prod(i), "code size over input size", public=True)],
+    "pca_reconstruct": [Mistake(_pca_uncentred, "without centring", public=True),
+                        Mistake(lambda x, k: _pca_uncentred(x - np.mean(x, axis=0), k + 1) + np.mean(x, axis=0),
+                                "components, not", public=True)],
+    "build_dense_autoencoder": [
+        Mistake(_dense_relu_output, "sigmoid", public=True),
+        Mistake(_dense_linear_output, "activation='sigmoid'", public=True),
+        Mistake(_dense_linear_hidden, "activation='relu'", public=True),
+        Mistake(_dense_fixed_code, "code_dim is ignored", public=True),
+        Mistake(_dense_without_reshape, "reshape", public=True),
+        Mistake(_dense_two_hidden_layers, "parameters", public=True),
+    ],
 }

@@ -4,6 +4,35 @@ import keras
 from keras import layers
 
 from tests.submissions import alternative as right
+from tests.submissions.wrong import Mistake
+
+
+def _conv(filters, activation="relu"):
+    return layers.Conv2D(filters, 3, activation=activation, padding="same")
+
+
+def _encoder_pooling_first(input_shape=(28, 28, 1)):
+    return keras.Sequential([keras.Input(input_shape), layers.MaxPooling2D(2), _conv(32), layers.MaxPooling2D(2), _conv(64)])
+
+
+def _encoder_linear_second(input_shape=(28, 28, 1)):
+    return keras.Sequential([keras.Input(input_shape), _conv(32), layers.MaxPooling2D(2), _conv(64, None), layers.MaxPooling2D(2)])
+
+
+def _decoder_upsampling_first(code_shape=(7, 7, 64)):
+    return keras.Sequential([keras.Input(code_shape), layers.UpSampling2D(), _conv(64), layers.UpSampling2D(), _conv(32),
+                             _conv(1, "sigmoid")])
+
+
+def _decoder_linear_first(code_shape=(7, 7, 64)):
+    return keras.Sequential([keras.Input(code_shape), _conv(64, None), layers.UpSampling2D(), _conv(32), layers.UpSampling2D(),
+                             _conv(1, "sigmoid")])
+
+
+def _autoencoder_own_layers():
+    """Right layers, but not built from build_encoder() and build_decoder() as the lesson asks."""
+    return keras.Sequential([keras.Input((28, 28, 1)), _conv(32), layers.MaxPooling2D(2), _conv(64), layers.MaxPooling2D(2),
+                             _conv(64), layers.UpSampling2D(), _conv(32), layers.UpSampling2D(), _conv(1, "sigmoid")])
 
 
 def _encoder_16_filters(input_shape=(28, 28, 1)):
@@ -54,10 +83,17 @@ def _autoencoder_without_sigmoid():
 
 
 WRONG = {
-    "conv2d_params": [(lambda k, c, f: k * k * c * f, "biases are missing")],
-    "build_encoder": [(_encoder_average_pooling, "MaxPooling2D"), (_encoder_16_filters, "18,816"),
-                      (_encoder_fixed_input, "input_shape")],
-    "build_decoder": [(_decoder_without_sigmoid, "sigmoid"), (_decoder_32_filters_first, "55,681"),
-                      (_decoder_transposed, "Conv2D layers with [64, 1] filters"), (_decoder_fixed_code, "code_shape")],
-    "build_autoencoder": [(_autoencoder_without_sigmoid, "expected [0, 1]"), (_autoencoder_small_encoder, "74,497")],
+    "conv2d_params": [Mistake(lambda k, c, f: k * k * c * f, "biases are missing", public=True)],
+    "build_encoder": [Mistake(_encoder_average_pooling, "MaxPooling2D"), Mistake(_encoder_16_filters, "18,816", public=True),
+                      Mistake(_encoder_fixed_input, "input_shape", public=True),
+                      Mistake(_encoder_pooling_first, "wrong order", public=True),
+                      Mistake(_encoder_linear_second, "activation='relu'", public=True)],
+    "build_decoder": [Mistake(_decoder_without_sigmoid, "sigmoid", public=True), Mistake(_decoder_32_filters_first, "55,681", public=True),
+                      Mistake(_decoder_transposed, "Conv2D layers with [64, 1] filters"),
+                      Mistake(_decoder_fixed_code, "code_shape", public=True),
+                      Mistake(_decoder_upsampling_first, "wrong order", public=True),
+                      Mistake(_decoder_linear_first, "activation='relu'", public=True)],
+    "build_autoencoder": [Mistake(_autoencoder_without_sigmoid, "expected [0, 1]", public=True),
+                          Mistake(_autoencoder_small_encoder, "74,497", public=True),
+                          Mistake(_autoencoder_own_layers, "does not call")],
 }

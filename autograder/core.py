@@ -231,11 +231,13 @@ def expect_shape(array, shape, what, hint=""):
         raise Wrong(f"{what} has shape {tuple(array.shape)}, expected {tuple(shape)}" + (f": {hint}" if hint else ""))
 
 
-def expect_close(got, expected, what, rtol=1e-5, atol=1e-8, likely=None):
+def expect_close(got, expected, what, rtol=1e-5, atol=1e-8, likely=None, otherwise=""):
     """Compare numbers or arrays; on a mismatch, name the likely mistake.
 
     ``likely`` maps a description of a mistake to the value that mistake
-    would give; the first one that matches ``got`` becomes the hint.
+    would give; the first one that matches ``got`` becomes the hint, else
+    ``otherwise``, a hint in words, so that no lost point is explained by
+    numbers alone.
     """
     got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
     if got.shape == expected.shape and np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True):
@@ -246,6 +248,8 @@ def expect_close(got, expected, what, rtol=1e-5, atol=1e-8, likely=None):
         if value.shape == got.shape and np.allclose(got, value, rtol=max(rtol, 1e-3), atol=atol):
             hint = f": {mistake}"
             break
+    else:
+        hint = f": {otherwise}" if otherwise else ""
     if got.shape != expected.shape:
         raise Wrong(f"{what} has shape {got.shape}, expected {expected.shape}{hint}")
     if got.size == 1:

@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from autograder.checks._compare import expect_close
-from autograder.core import Exercise, Wrong, as_array, as_model, as_number, expect_shape, predict
+from autograder.core import Exercise, Wrong, as_array, as_model, as_number, expect_close, expect_shape, predict
 from dae_reference import evaluate, linear
 
 LESSON = "01_autoencoder_theory"

@@ -5,8 +5,7 @@ from unittest import mock
 
 import numpy as np
 
-from autograder.checks._compare import expect_close
-from autograder.core import Exercise, Wrong, as_array, as_number, expect_shape
+from autograder.core import Exercise, Wrong, as_array, as_number, expect_close, expect_shape
 from dae_reference import evaluate, noise
 
 LESSON = "02_noise_models"

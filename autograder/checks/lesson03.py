@@ -4,8 +4,7 @@ from unittest import mock
 
 import numpy as np
 
-from autograder.checks._compare import expect_close
-from autograder.core import Exercise, Wrong, as_model, as_number, expect_shape, predict
+from autograder.core import Exercise, Wrong, as_model, as_number, expect_close, expect_shape, predict
 from dae_reference import model as reference
 
 LESSON = "03_conv_autoencoder"

@@ -330,6 +330,8 @@ def pca_projection(moments, k):
     Parameters
     ----------
     moments : dict from ``pair_moments``
+        The eigenvectors are computed on the first call and kept in it
+        (key ``principal_directions``).
     k : int, 0 <= k <= 784
 
     Returns
@@ -339,8 +341,9 @@ def pca_projection(moments, k):
     d = len(moments["cov_clean"])
     if not isinstance(k, (int, np.integer)) or not 0 <= k <= d:
         raise ValueError(f"k={k!r} is invalid: expected an integer in [0, {d}]")
-    _, vectors = np.linalg.eigh(moments["cov_clean"])  # eigenvalues in ascending order
-    top = vectors[:, d - k:]
+    if "principal_directions" not in moments:  # computed once, for every k tried
+        moments["principal_directions"] = np.linalg.eigh(moments["cov_clean"])[1][:, ::-1]  # columns, largest first
+    top = moments["principal_directions"][:, :k]
     return _affine(moments["mean_noisy"], top @ top.T, moments["mean_clean"])
 
 

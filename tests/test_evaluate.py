@@ -31,18 +31,69 @@ def test_per_class_mse_averages_within_each_class():
     assert np.isnan(result[1]) and np.isnan(result[3])
 
 
-def test_classical_baselines_beat_the_noisy_input(fashion_mnist):
+def test_classical_baselines_beat_the_noisy_input_and_the_correction_helps(fashion_mnist):
     (x_train, _), (x_test, y_test) = fashion_mnist
     x_tune, x_clean, labels = x_train[:100], x_test[:200], y_test[:200]
-    baselines = evaluate.classical_baselines(add_gaussian_noise(x_tune, 0.5, seed=1), x_tune)
+    baselines, settings = evaluate.classical_baselines(add_gaussian_noise(x_tune, 0.5, seed=1), x_tune, sigma=0.5)
     x_noisy = add_gaussian_noise(x_clean, 0.5, seed=2)
-    report, outputs = evaluate.compare_denoisers({"noisy": lambda x: x, **baselines}, x_noisy, x_clean, labels)
+    report, outputs = evaluate.compare_denoisers({"noisy": lambda x: x, **baselines}, x_noisy, x_clean, labels, settings)
     noisy = report.pop("noisy")
-    assert len(report) == 2
+    assert len(report) == 6 and set(settings) == set(report)
     for name, scores in report.items():
         assert scores["mse"] < 0.6 * noisy["mse"], name
         assert scores["psnr"] > noisy["psnr"] and scores["ssim"] > noisy["ssim"], name
-        assert outputs[name].shape == x_clean.shape
+        assert outputs[name].shape == x_clean.shape and scores["setting"] == settings[name]
+    for smoother in ("gaussian blur", "total variation"):
+        raw = report[smoother]["mse"]
+        assert report[f"{smoother}, corrected by the inverse clipped mean"]["mse"] < 0.8 * raw, smoother
+        assert report[f"{smoother}, corrected by a lookup fitted on training pairs"]["mse"] < 0.8 * raw, smoother
+
+
+def test_fair_baselines_are_fitted_on_training_images_and_the_linear_filter_beats_pca(fashion_mnist):
+    (x_train, _), (x_test, _) = fashion_mnist
+    baselines, settings = evaluate.fair_baselines(x_train[:3000], sigma=0.5, seed=0, n_tune=200)
+    assert settings["linear MMSE filter"] == "fitted on 2,800 training pairs"
+    x_clean = x_test[:300]
+    x_noisy = add_gaussian_noise(x_clean, 0.5, seed=5)
+    error = {name: evaluate.mse(x_clean, baselines[name](x_noisy)) for name in ("PCA projection", "linear MMSE filter")}
+    assert error["linear MMSE filter"] < error["PCA projection"] < evaluate.mse(x_clean, x_noisy)
+
+
+def test_clipped_mean_matches_a_monte_carlo_estimate():
+    x = np.linspace(0, 1, 11)
+    draws = np.clip(x + 0.5 * np.random.default_rng(0).standard_normal((200_000, 11)), 0, 1)
+    np.testing.assert_allclose(evaluate.clipped_mean(x, 0.5), draws.mean(axis=0), atol=3e-3)
+    np.testing.assert_allclose(evaluate.clipped_mean([0.0, 1.0], 0.5), [0.1952, 0.8048], atol=1e-4)
+    np.testing.assert_allclose(evaluate.clipped_mean(x, 0.0), x)
+
+
+def test_unclip_inverts_the_clipped_mean_and_clamps_outside_its_range():
+    x = np.linspace(0, 1, 1001)
+    np.testing.assert_allclose(evaluate.unclip(evaluate.clipped_mean(x, 0.5), 0.5), x, atol=1e-6)
+    np.testing.assert_array_equal(evaluate.unclip(np.array([0.0, 0.1, 0.9, 1.0]), 0.5), [0, 0, 1, 1])
+    with pytest.raises(ValueError, match="sigma=0"):
+        evaluate.unclip(x, 0)
+    with pytest.raises(ValueError, match=r"sigma=-0.1 is invalid"):
+        evaluate.clipped_mean(x, -0.1)
+
+
+def test_fit_lookup_learns_a_monotone_map_back_to_the_clean_values():
+    clean = np.random.default_rng(0).random((50, 28, 28, 1))
+    table = evaluate.fit_lookup(0.5 * clean + 0.25, clean)
+    np.testing.assert_allclose(table(0.5 * clean + 0.25), clean, atol=0.02)
+
+
+def test_linear_mmse_is_the_wiener_shrinkage_on_independent_pixels():
+    rng = np.random.default_rng(0)
+    clean = 0.5 + 0.1 * rng.standard_normal((20_000, 4))
+    noisy = clean + 0.05 * rng.standard_normal(clean.shape)
+    moments = evaluate.pair_moments(noisy, clean)
+    probe = np.array([[0.5, 0.6, 0.4, 0.5]])
+    # per pixel: variance 0.01 of signal, 0.0025 of noise: the estimate keeps 0.01 / 0.0125 = 0.8 of the deviation
+    np.testing.assert_allclose(evaluate.linear_mmse(moments)(probe), 0.5 + 0.8 * (probe - 0.5), atol=0.01)
+    np.testing.assert_allclose(evaluate.pca_projection(moments, 4)(probe), probe, atol=0.01)
+    with pytest.raises(ValueError, match="k=5 is invalid"):
+        evaluate.pca_projection(moments, 5)
 
 
 def test_tuning_picks_the_value_with_the_lowest_error():

@@ -147,7 +147,7 @@ def total_variation(x_noisy, weight):
 
 def tune(denoiser, grid, x_noisy, x_clean):
     """The value in ``grid`` for which ``denoiser(x_noisy, value)`` has the lowest MSE."""
-    losses = [reconstruction_errors(x_clean, denoiser(x_noisy, value)).mean() for value in grid]
+    losses = [mse(x_clean, denoiser(x_noisy, value)) for value in grid]
     return grid[int(np.argmin(losses))]
 
 
@@ -261,7 +261,7 @@ def classical_baselines(x_tune_noisy, x_tune_clean, sigma=0.5):
         }
         for suffix, correction in corrections.items():
             fitted = {value: correction(s) for value, s in smoothed.items()}
-            losses = [reconstruction_errors(x_tune_clean, fitted[v](smoothed[v])).mean() for v in grid]
+            losses = [mse(x_tune_clean, fitted[v](smoothed[v])) for v in grid]
             best = grid[int(np.argmin(losses))]
             denoisers[name + suffix] = _compose(cached, best, fitted[best])
             settings[name + suffix] = f"{unit}={best}"

@@ -107,7 +107,7 @@ class Module:
         if name in self.imports:
             module, attribute = self.imports[name]
             if attribute and module.startswith(REFERENCE):
-                return {(module, attribute)}
+                return {(module, attribute), (self.name, "import:" + name)}
             return {(self.name, "import:" + name)}
         return set()
 
@@ -180,7 +180,7 @@ def emit(info, names, note, getattr_fallback=False):
         else:
             bound = [n for n, s in info.bindings.items() if s is statement]
             if bound and any(n in names for n in bound):
-                lines += ["", ast.get_source_segment(info.source, statement, padded=False), ""]
+                lines += ["", segment(info.source, statement), ""]
     if getattr_fallback:
         lines += ["", GETATTR.format(module=info.name, earlier=EARLIER, module_short=short(info.name))]
     return "\n".join(future + lines).rstrip() + "\n"
@@ -200,6 +200,12 @@ GETATTR = '''def __getattr__(name):
             "that comes with that lesson's release (the folder {earlier}/ beside its notebook); fetch the lesson again")
     return getattr(module, name)
 '''
+
+
+def segment(source, node):
+    """The source lines of a top-level statement, its decorators included."""
+    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    return "\n".join(source.splitlines()[first - 1:node.end_lineno])
 
 
 def short(module):
@@ -340,8 +346,7 @@ def public_check_source(module_name, source, recorded_functions, recorded_consta
         elif isinstance(statement, ast.Import) and any(a.name.startswith(REFERENCE) for a in statement.names):
             out += [f"{a.asname or a.name} = _replay.ReplayModule({a.name!r}, __name__)" for a in statement.names]
         else:
-            out.append(ast.get_source_segment(source, statement, padded=False) if not isinstance(statement, ast.Expr)
-                       or statement is not body[0] else ast.get_source_segment(source, statement))
+            out.append(segment(source, statement))
     public = sorted(name for name, is_public in parts.items() if is_public)
     register = ", ".join(f'"{module_name}:{name}": {name}' for name in public)
     header = ("# The student edition of this lesson's checks (deploy/student_build.py): the public parts only; the reference's\n"

@@ -263,7 +263,7 @@ CHECK_SCRIPT = textwrap.dedent('''
     wrong = load()
     out = {}
     for name in NAMES:
-        cases = [("right", getattr(alternative, name))] + [(f"wrong {i}", m.answer) for i, m in enumerate(wrong[name]) if m.public]
+        cases = [("right", getattr(alternative, name))] + [(f"wrong {i}", m.answer) for i, m in enumerate(wrong.get(name, []))]
         for label, answer in cases:
             buffer = io.StringIO()
             with contextlib.redirect_stdout(buffer):
@@ -278,12 +278,12 @@ CHECK_SCRIPT = textwrap.dedent('''
 
 
 def exercises_to_compare():
-    """For each lesson its exercises with a public mistake in the corpus: a right and a wrong answer each."""
+    """Every exercise with a wrong answer in the corpus: its right answer and every mistake."""
     from tests.submissions.wrong import load
 
     wrong = load()
     core.load_all()
-    return [name for name, ex in core.EXERCISES.items() if any(m.public for m in wrong.get(name, []))]
+    return [name for name in core.EXERCISES if wrong.get(name)]
 
 
 def run_in(context, code, cwd=None, extra_path=()):
@@ -313,6 +313,11 @@ def test_check_gives_the_same_report_in_the_student_image(context, tmp_path):
     student = check_reports(context, names, tmp_path / "student")
     assert set(full) == set(student)
     differ = {case: (full[case], student[case]) for case in full if full[case] != student[case]}
+    # Where a part builds on an object the build cannot record (a compiled Keras model), the student edition uses the
+    # student's own earlier function; a corpus answer defined without one gets a FAIL that says so, never a false verdict.
+    for case in [c for c, (a, b) in differ.items() if "NotRecorded" in b]:
+        a, b = differ.pop(case)
+        assert a.splitlines()[-1].startswith("QuickCheckFailed") and b.splitlines()[-1].startswith("QuickCheckFailed"), case
     assert not differ, "\n\n".join(f"{case}\nfull:    {a}\nstudent: {b}" for case, (a, b) in differ.items())
     assert any("passed" == report.splitlines()[-1] for report in student.values())
     assert any("QuickCheckFailed" in report for report in student.values())

@@ -25,7 +25,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 screenshots = []  # listed at the end of the run
-attack_log = []  # what student A tried against student B's work, and what came of it (test_exchange_isolation.py)
+attack_log = []  # what student A tried against student B's work, and what came of it (test_students_kept_apart.py)
 CALL_REPORT = pytest.StashKey()
 
 

@@ -139,8 +139,8 @@ def lay_out_course(folders, lessons):
     )
     for lesson in lessons:
         shutil.copytree(ROOT / "solutions" / lesson, folders.course / "source" / lesson)
-    for student in STUDENTS:
-        name_the_student(folders.home(student), student)
+    # No student names themselves: ngshare-exchange refuses a configured CourseDirectory.student_id, and
+    # the exchange server files each hand-in under the hub user whose token came with it.
     for user in (INSTRUCTOR, *STUDENTS):
         no_news_in_jupyterlab(folders.home(user))
 
@@ -161,19 +161,6 @@ def exchange_config(ngshare_url):
         "c.Exchange.path_includes_course = True  # one exchange, any number of courses\n"
         'c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"  # courses from the hub\'s groups\n'
     )
-
-
-def name_the_student(home, student):
-    """A student's own nbgrader config, naming their local folders.
-
-    nbgrader 0.9 takes a student's id from the operating-system account that
-    runs the server (``pwd``); here every server runs as the account of the
-    tests. It names local paths only: the exchange server files a submission
-    under the hub user whose token came with it, whatever the client says.
-    """
-    config = home / ".jupyter"
-    config.mkdir(parents=True, exist_ok=True)
-    (config / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.student_id = {student!r}\n")
 
 
 def no_news_in_jupyterlab(home):

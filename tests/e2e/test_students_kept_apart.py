@@ -8,7 +8,9 @@ ngshare with the hub token A's server holds. Every attempt is refused or
 filed under A; B's submission and feedback on the exchange keep their
 checksums; nothing of B's reaches A's home; the instructor still collects
 both. Each attempt and its outcome is printed at the end of the run
-("exchange attacks").
+("exchange attacks"). The file runs after test_hub_cycle.py (pytest takes
+them in name order): the attacker's forged hand-ins become their latest
+submission, which the instructor's last collect here picks up.
 """
 
 import pytest

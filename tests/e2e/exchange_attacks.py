@@ -101,8 +101,9 @@ def forged_submission(hub, lesson, token, attacker, victim):
 
 
 def nbgrader_as(env, cwd, args):
-    """Run ``nbgrader ARGS`` in the attacker's environment; returns (exit status, its last words)."""
+    """Run ``nbgrader ARGS`` in the attacker's environment; returns (exit status, its first error in its own words)."""
     done = subprocess.run(["nbgrader", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
     words = [line.strip() for line in (done.stdout + done.stderr).splitlines() if line.strip()]
-    errors = [line for line in words if "ERROR" in line or "CRITICAL" in line or "rror" in line]
-    return done.returncode, (errors or words or [""])[-1][:300]
+    errors = [line for line in words if ("ERROR" in line or "CRITICAL" in line) and not line.endswith(" failed")]
+    errors += [line for line in words if "Error:" in line]  # the exception, where nbgrader shows a traceback
+    return done.returncode, (errors or words or [""])[0][:300]

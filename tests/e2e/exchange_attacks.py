@@ -13,6 +13,7 @@ import base64
 import hashlib
 import json
 import subprocess
+import sys
 from dataclasses import dataclass
 
 from autograder.course import COURSE_ID
@@ -101,9 +102,15 @@ def forged_submission(hub, lesson, token, attacker, victim):
 
 
 def nbgrader_as(env, cwd, args):
-    """Run ``nbgrader ARGS`` in the attacker's environment; returns (exit status, its first error in its own words)."""
-    done = subprocess.run(["nbgrader", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    """Run ``nbgrader ARGS`` in the attacker's environment; returns (exit status, its first error in its own words).
+
+    nbgrader runs from the servers' Python (as the server's own terminal would find it), and must have read the
+    exchange's configuration: an attempt that never reached the exchange server would prove nothing.
+    """
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=300)
     words = [line.strip() for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert not any("Exception while loading config file" in line for line in words), "\n".join(words[-30:])
     errors = [line for line in words if ("ERROR" in line or "CRITICAL" in line) and not line.endswith(" failed")]
     errors += [line for line in words if "Error:" in line]  # the exception, where nbgrader shows a traceback
     return done.returncode, (errors or words or [""])[0][:300]

@@ -63,11 +63,14 @@ def nbgrader_attacks(hub, attacker_home):
     env = process_environment(hub.singleuser_processes()[ATTACKER])
     env["JUPYTERHUB_USER"] = VICTIM
     victim_before = holdings(hub, LESSON, VICTIM)
+    victim_stamp = max(stamp for stamp, _, _ in victim_before)
     home_before = home_checksums(attacker_home)
     fake_course = attacker_home / "fake-course"  # where A would keep the instructor's folders
     forged_feedback = fake_course / "feedback" / VICTIM / LESSON / f"{LESSON}.html"
     forged_feedback.parent.mkdir(parents=True)
     forged_feedback.write_text("<p>forged feedback</p>")
+    # the timestamp of B's latest hand-in, as if A had guessed it: the best chance this attempt can have
+    (forged_feedback.parent / "timestamp.txt").write_text(victim_stamp)
     course = [f"--course={COURSE_ID}"]
     instructor_side = [*course, f"--CourseDirectory.root={fake_course}"]
     tries = [
@@ -79,11 +82,14 @@ def nbgrader_attacks(hub, attacker_home):
     ]
     attempts = []
     for what, args in tries:
+        attacker_stamps = {s for s, kind, _ in holdings(hub, LESSON, ATTACKER) if kind == "submission"}
         status, words = nbgrader_as(env, attacker_home, args)
         leaked = (home_checksums(attacker_home) - home_before) & set(victim_before.values())
         changed = holdings(hub, LESSON, VICTIM) != victim_before
+        filed = {s for s, kind, _ in holdings(hub, LESSON, ATTACKER) if kind == "submission"} - attacker_stamps
         outcome = f"exit {status}: {words}" + ("; B's files CHANGED" if changed else "") + (
-            f"; {len(leaked)} of B's files reached A's home" if leaked else "")
+            f"; {len(leaked)} of B's files reached A's home" if leaked else "") + (
+            f"; a new hand-in filed under {ATTACKER}" if filed else "")
         attempts.append(Attempt("nbgrader", f"JUPYTERHUB_USER={VICTIM} {what}", outcome, not (changed or leaked)))
     return attempts
 

@@ -26,10 +26,10 @@ class Attempt:
     way: str  # "nbgrader" or "HTTP"
     what: str
     outcome: str  # the exchange's answer, in its own words where it gave some
-    refused: bool
+    refused: bool  # B's work was neither read, changed nor replaced (a hand-in filed under A counts as refused)
 
     def line(self):
-        verdict = "refused" if self.refused else "NOT REFUSED"
+        verdict = "kept out" if self.refused else "GOT THROUGH"
         return f"[{self.way}] {self.what}: {verdict}: {self.outcome}"
 
 

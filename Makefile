@@ -16,6 +16,10 @@ EXTRAS ?= course,test
 LESSONS := $(notdir $(wildcard solutions/0*))
 # JupyterHub's proxy, from the npm registry, at the versions tests/e2e/package-lock.json pins.
 E2E_NODE := .e2e/node
+# The exchange server, ngshare, in an environment of its own (its 0.6.0 needs SQLAlchemy below 2),
+# as a hub service runs in a pod of its own; its client, ngshare-exchange, goes into the course's
+# environment without its stale pins (deploy/exchange-requirements.txt).
+NGSHARE_VENV := .e2e/ngshare-venv
 
 .PHONY: setup data run test full bench bench-gpu lessons e2e e2e-setup clean
 
@@ -49,11 +53,18 @@ bench-gpu: setup
 e2e: e2e-setup
 	$(PY) -m pytest -m e2e tests/e2e
 
-e2e-setup: setup $(VENV)/.installed-e2e $(E2E_NODE)/.installed
+e2e-setup: setup $(VENV)/.installed-e2e $(E2E_NODE)/.installed $(NGSHARE_VENV)/.installed
 	scripts/install-chromium.sh
 
-$(VENV)/.installed-e2e: $(VENV)/.installed
+$(VENV)/.installed-e2e: $(VENV)/.installed deploy/exchange-requirements.txt
 	$(PY) -m pip install --quiet -e '.[$(EXTRAS),e2e]'
+	$(PY) -m pip install --quiet -r deploy/exchange-requirements.txt
+	$(PY) -m pip install --quiet --no-deps ngshare-exchange==0.5.3
+	touch $@
+
+$(NGSHARE_VENV)/.installed: tests/e2e/ngshare-requirements.txt
+	test -x $(NGSHARE_VENV)/bin/python || $(PYTHON) -m venv $(NGSHARE_VENV)
+	$(NGSHARE_VENV)/bin/python -m pip install --quiet -r tests/e2e/ngshare-requirements.txt
 	touch $@
 
 $(E2E_NODE)/.installed: tests/e2e/package.json tests/e2e/package-lock.json

@@ -2,7 +2,10 @@
 
 import os
 import re
+import sys
+import types
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 import yaml
@@ -11,12 +14,18 @@ from traitlets.config import Config
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 VALUES = DEPLOY / "jupyterhub" / "values.yaml"
+NGSHARE_VALUES = DEPLOY / "jupyterhub" / "ngshare-values.yaml"
 COURSE_ID = "dae-keras"  # autograder.course.COURSE_ID, spelled out: the hub must use the same
 
 
 @pytest.fixture(scope="module")
 def values():
     return yaml.safe_load(VALUES.read_text())
+
+
+@pytest.fixture(scope="module")
+def ngshare_values():
+    return yaml.safe_load(NGSHARE_VALUES.read_text())
 
 
 def profiles_by_slug(values):
@@ -54,11 +63,35 @@ def test_cpu_profile_requests_no_gpu_and_is_the_default(values):
     assert [slug for slug, profile in profiles.items() if profile.get("default")] == ["cpu"]
 
 
-def test_every_profile_names_an_image_with_a_tag(values):
+class FakeSpawner:
+    """What the image hook reads of a KubeSpawner: its user's groups; and the image it sets."""
+
+    def __init__(self, *groups):
+        self.user = types.SimpleNamespace(groups=[types.SimpleNamespace(name=group) for group in groups])
+        self.image = None
+
+
+def image_for(values, *groups):
+    c = run_config("\n".join(values["hub"]["extraConfig"].values()))
+    spawner = FakeSpawner(*groups)
+    c.KubeSpawner.pre_spawn_hook(spawner)
+    return spawner.image
+
+
+def test_students_get_the_student_image_and_instructors_the_instructor_image(values):
     image = values["singleuser"]["image"]
-    assert image["name"] and image["tag"]
+    student_image = f"{image['name']}:{image['tag']}"
+    assert image["name"] == "SITE-registry/dae-keras-student"
+    assert image_for(values, f"nbgrader-{COURSE_ID}") == student_image
+    assert image_for(values) == student_image  # in no group yet: a student
+    assert image_for(values, f"formgrade-{COURSE_ID}") == "SITE-registry/dae-keras-instructor:v1"
+    assert image_for(values, f"formgrade-{COURSE_ID}", f"nbgrader-{COURSE_ID}") == "SITE-registry/dae-keras-instructor:v1"
+    assert image_for(values, "formgrade-another-course") == student_image
+
+
+def test_no_profile_overrides_the_chosen_image(values):
     for slug, profile in profiles_by_slug(values).items():
-        assert re.fullmatch(r"[\w.\-/:]+:[\w.\-]+", profile["kubespawner_override"]["image"]), slug
+        assert "image" not in profile["kubespawner_override"], slug
 
 
 def test_no_profile_forces_the_training_profile(values):
@@ -85,27 +118,79 @@ def test_roles_let_servers_read_groups_and_instructors_manage_students(values):
     assert f"groups!group=nbgrader-{COURSE_ID}" in instructors[0]["scopes"]
 
 
-def test_single_user_nbgrader_config_uses_the_hub_and_a_course_exchange(values):
+def servers_nbgrader_config(values):
     files = values["singleuser"]["extraFiles"]
     (config,) = [f for f in files.values() if f["mountPath"] == "/etc/jupyter/nbgrader_config.py"]
-    c = run_config(config["stringData"])
+    return config["stringData"]
+
+
+def run_with_ngshare_exchange_recorded(source, monkeypatch):
+    """Run an nbgrader config that calls ngshare_exchange.configureExchange; return ``c`` and the URLs it was given.
+
+    ngshare-exchange is installed by `make e2e` only (its stale pins need --no-deps), so a stand-in records the call;
+    the end-to-end tests run the same lines with the real package.
+    """
+    urls = []
+    stand_in = types.ModuleType("ngshare_exchange")
+    stand_in.configureExchange = lambda c, url=None: urls.append(url)
+    monkeypatch.setitem(sys.modules, "ngshare_exchange", stand_in)
+    return run_config(source), urls
+
+
+def test_servers_use_the_ngshare_exchange_and_the_hubs_groups(values, monkeypatch):
+    c, urls = run_with_ngshare_exchange_recorded(servers_nbgrader_config(values), monkeypatch)
+    assert urls == [values["hub"]["services"]["ngshare"]["url"] + "/services/ngshare"]
     assert c.Exchange.path_includes_course is True
-    assert c.Exchange.root == "/srv/nbgrader/exchange"
+    assert "root" not in c.Exchange  # no shared folder
     from nbgrader.auth import Authenticator, JupyterHubAuthPlugin
 
     assert isinstance(Authenticator(config=c).plugin, JupyterHubAuthPlugin)
 
 
-def test_exchange_volume_is_mounted_from_a_shared_claim(values):
-    storage = values["singleuser"]["storage"]
-    (volume,) = storage["extraVolumes"]
-    (mount,) = storage["extraVolumeMounts"]
-    assert mount == {"name": volume["name"], "mountPath": "/srv/nbgrader/exchange"}
-    claim_name = volume["persistentVolumeClaim"]["claimName"]
-    manifests = list(yaml.safe_load_all((DEPLOY / "jupyterhub" / "exchange-pvc.yaml").read_text()))
-    (claim,) = [m for m in manifests if m["kind"] == "PersistentVolumeClaim"]
-    assert claim["metadata"]["name"] == claim_name
-    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
+def test_servers_nbgrader_config_is_the_one_the_end_to_end_tests_ran(values):
+    from tests.e2e.hub import exchange_config
+
+    tested = exchange_config("URL").splitlines()
+    deployed = [line.split("#")[0].strip() for line in servers_nbgrader_config(values).splitlines()]
+    for line in tested:
+        code = line.split("#")[0].strip()
+        if "URL" in code:
+            assert any(re.fullmatch(re.escape(code).replace("'URL'", '"[^"]+"'), d) for d in deployed), line
+        else:
+            assert code in deployed, line
+
+
+def test_no_shared_exchange_volume_is_left(values):
+    assert "storage" not in values["singleuser"] or not values["singleuser"]["storage"].get("extraVolumes")
+    assert not (DEPLOY / "jupyterhub" / "exchange-pvc.yaml").exists()
+    assert "/srv/nbgrader/exchange" not in VALUES.read_text()
+
+
+def test_ngshare_is_a_hub_service_with_no_role_and_no_token_in_the_file(values):
+    service = values["hub"]["services"]["ngshare"]
+    assert set(service) == {"url"}, "its token comes from the command line, and it needs no admin flag"
+    for name, role in values["hub"]["loadRoles"].items():
+        assert "ngshare" not in role.get("services", []), name
+
+
+def test_ngshare_chart_values_match_the_hubs(values, ngshare_values):
+    host = urlparse(values["hub"]["services"]["ngshare"]["url"]).hostname
+    release, namespace = host.split(".")[:2]
+    assert release == "ngshare" and namespace == "dae"  # the release and namespace the guide installs
+    settings = ngshare_values["ngshare"]
+    assert settings["debug"] is False
+    assert settings["admins"] and set(settings["admins"]) <= set(values["hub"]["config"]["Authenticator"]["admin_users"])
+    assert urlparse(settings["hub_api_url"]).hostname == "hub"
+    assert "hub_api_token" not in settings
+
+
+def test_network_policy_lets_servers_reach_ngshare_and_ngshare_reach_the_hub(values):
+    port = urlparse(values["hub"]["services"]["ngshare"]["url"]).port
+    ngshare_pods = {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "ngshare"}}}
+    (egress,) = values["singleuser"]["networkPolicy"]["egress"]
+    assert egress["to"] == [ngshare_pods] and egress["ports"] == [{"port": port, "protocol": "TCP"}]
+    (ingress,) = values["hub"]["networkPolicy"]["ingress"]
+    assert ingress["from"] == [ngshare_pods]
 
 
 def test_servers_start_in_the_home_folder_and_prefer_the_users_config(values):

@@ -25,6 +25,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 screenshots = []  # listed at the end of the run
+attack_log = []  # what student A tried against student B's work, and what came of it (test_students_kept_apart.py)
 CALL_REPORT = pytest.StashKey()
 
 
@@ -38,6 +39,10 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_terminal_summary(terminalreporter):
+    if attack_log:
+        terminalreporter.write_sep("-", "exchange attacks: student1 against student2's work")
+        for line in attack_log:
+            terminalreporter.write_line(line)
     if screenshots:
         terminalreporter.write_sep("-", "end-to-end screenshots")
         for path in screenshots:

@@ -3,9 +3,13 @@
 The instructor's steps are the formgrader's buttons (its ``formgrader/api``),
 the students' those of JupyterLab's Assignments panel and Validate button
 (nbgrader's ``assignments/...`` endpoints): what the browser would ask for.
+Everything passes through the exchange server, ngshare: a site admin creates
+the course there, and the instructor enrols the students with
+``ngshare-course-management`` (ngshare-exchange's command).
 """
 
 import csv
+import json
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -33,6 +37,7 @@ def run_cycle(hub, lesson, answers, scratch):
     """Release ``lesson``, let each student hand in ``answers[student]`` (a notebook), grade, and return feedback."""
     results = CycleResults()
     instructor = hub.server(INSTRUCTOR)
+    create_course(hub)
     formgrader(instructor, f"assignment/{lesson}/assign")  # nbgrader generate_assignment
     formgrader(instructor, f"assignment/{lesson}/release")
     enrol(hub, answers)
@@ -54,12 +59,21 @@ def run_cycle(hub, lesson, answers, scratch):
     return results
 
 
+def create_course(hub):
+    """The course on the exchange server, with its instructor: what ngshare lets only its admins do."""
+    hub.ngshare_as_driver("POST", f"course/{COURSE_ID}", data={"instructors": json.dumps([INSTRUCTOR])})
+
+
 def enrol(hub, students):
-    """The instructor's class list: ``nbgrader db student add``, with names for the formgrader to show."""
+    """The instructor's class list: in the gradebook (``nbgrader db student add``, with names for the formgrader
+    to show) and on the exchange server (``ngshare-course-management add_student``), from the instructor's server."""
+    env = instructor_environment(hub)
     for student in students:
         first, last = CLASS_LIST[student]
-        nbgrader(["db", "student", "add", student, f"--first-name={first}", f"--last-name={last}"],
-                 hub.folders.course, instructor_environment(hub))
+        nbgrader(["db", "student", "add", student, f"--first-name={first}", f"--last-name={last}"], hub.folders.course, env)
+        done = subprocess.run(["ngshare-course-management", "add_student", COURSE_ID, student, "--no-gb"],
+                              cwd=hub.folders.course, env=env, capture_output=True, text=True)
+        assert done.returncode == 0 and "Successfully" in done.stdout, f"ngshare add_student {student}: {done.stdout}{done.stderr}"
 
 
 def formgrader(instructor, action):

@@ -27,6 +27,9 @@ INSTRUCTOR = "instructor"
 STUDENTS = ("student1", "student2")
 PASSWORD = "dae-keras-e2e"
 PROXY = ROOT / ".e2e" / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
+# The exchange server, ngshare, in an environment of its own (tests/e2e/ngshare-requirements.txt).
+NGSHARE_PYTHON = ROOT / ".e2e" / "ngshare-venv" / "bin" / "python"
+NGSHARE = "ngshare"  # its service name: the hub routes /services/ngshare/ to it
 HUB_CONFIG = Path(__file__).with_name("jupyterhub_config.py")
 MARK = "DAE_E2E_HUB"
 SERVICE = "e2e-driver"
@@ -105,8 +108,9 @@ class HubFolders:
         return self.homes / user
 
     @property
-    def exchange(self):
-        return self.root / "exchange"
+    def ngshare(self):
+        """The exchange server's database and stored files: no user's server can read this folder's path."""
+        return self.root / "ngshare"
 
     @property
     def jupyter_config(self):
@@ -120,17 +124,12 @@ class HubFolders:
 
 
 def lay_out_course(folders, lessons):
-    """nbgrader's configuration for everyone, and the instructor's course directory with ``lessons`` as its source."""
-    for folder in (folders.state, folders.homes, folders.jupyter_config, folders.course):
+    """The instructor's course directory with ``lessons`` as its source, and each user's own Jupyter settings.
+
+    nbgrader's system-wide configuration (the exchange) is written when the hub starts: it names the hub's port.
+    """
+    for folder in (folders.state, folders.homes, folders.jupyter_config, folders.course, folders.ngshare):
         folder.mkdir(parents=True, exist_ok=True)
-    folders.exchange.mkdir()
-    folders.exchange.chmod(0o777)  # everyone hands in there (nbgrader would widen it itself, with a warning)
-    (folders.jupyter_config / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.Exchange.root = {str(folders.exchange)!r}\n"
-        "c.Exchange.path_includes_course = True  # one exchange, any number of courses\n"
-        'c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"  # courses from the hub\'s groups\n'
-    )
     write_course_config(folders.course)
     # The formgrader reads the user's own config, not the course directory's: point one at the other.
     user_config = folders.home(INSTRUCTOR) / ".jupyter"
@@ -140,23 +139,28 @@ def lay_out_course(folders, lessons):
     )
     for lesson in lessons:
         shutil.copytree(ROOT / "solutions" / lesson, folders.course / "source" / lesson)
-    for student in STUDENTS:
-        name_the_student(folders.home(student), student)
+    # No student names themselves: ngshare-exchange refuses a configured CourseDirectory.student_id, and
+    # the exchange server files each hand-in under the hub user whose token came with it.
     for user in (INSTRUCTOR, *STUDENTS):
         no_news_in_jupyterlab(folders.home(user))
 
 
-def name_the_student(home, student):
-    """A student's own nbgrader config, naming them for the exchange.
+def exchange_config(ngshare_url):
+    """The system-wide nbgrader_config.py of every server: ngshare's exchange, courses from the hub's groups.
 
-    nbgrader 0.9 names a submission after the operating-system account that
-    runs the server (``pwd``, not ``$USER``). On a real hub each user is an
-    account of their own, or the server runs as ``jovyan`` and nbgrader takes
-    ``$JUPYTERHUB_USER``; here every server runs as the account of the tests.
+    Every server's nbgrader uses ngshare-exchange, which sends each request to
+    the ngshare service at ``ngshare_url`` with the server's own hub token;
+    ngshare asks the hub whose token it is. There is no shared folder.
+
+    The same lines as the Zero-to-JupyterHub values' (deploy/jupyterhub/values.yaml), with this hub's URL.
     """
-    config = home / ".jupyter"
-    config.mkdir(parents=True, exist_ok=True)
-    (config / "nbgrader_config.py").write_text(f"c = get_config()\nc.CourseDirectory.student_id = {student!r}\n")
+    return (
+        "c = get_config()\n"
+        "from ngshare_exchange import configureExchange\n"
+        f"configureExchange(c, {ngshare_url!r})\n"
+        "c.Exchange.path_includes_course = True  # one exchange, any number of courses\n"
+        'c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"  # courses from the hub\'s groups\n'
+    )
 
 
 def no_news_in_jupyterlab(home):
@@ -172,6 +176,10 @@ def missing_requirement():
         return "jupyterhub is not installed: run make e2e (installs the e2e extra)"
     if not os.access(PROXY, os.X_OK):
         return f"configurable-http-proxy not found at {PROXY}: run make e2e (installs it from npm)"
+    if not os.access(NGSHARE_PYTHON, os.X_OK):
+        return f"ngshare's environment not found at {NGSHARE_PYTHON}: run make e2e (makes it)"
+    if importlib.util.find_spec("ngshare_exchange") is None:
+        return "ngshare-exchange is not installed: run make e2e (installs it without its stale pins)"
     return ""
 
 
@@ -195,12 +203,15 @@ class Hub:
         self._api = requests.Session()
         self._api.headers["Authorization"] = f"token {service_token}"
         self._servers = {}
+        self.ngshare_url = f"{self.url}/services/{NGSHARE}/"  # through the proxy, as a browser or a server reaches it
 
     @classmethod
     def start(cls, folders):
         run_id, service_token = secrets.token_hex(8), secrets.token_hex(32)
-        ports = {name: free_port() for name in ("port", "hub_port", "proxy_api_port")}
+        ports = {name: free_port() for name in ("port", "hub_port", "proxy_api_port", "ngshare_port")}
         env = hub_environment(run_id)
+        (folders.jupyter_config / "nbgrader_config.py").write_text(
+            exchange_config(f"http://127.0.0.1:{ports['port']}/services/{NGSHARE}"))
         settings_file = folders.state / "settings.json"
         settings_file.write_text(json.dumps(hub_settings(folders, ports, run_id, service_token)))
         env["DAE_E2E_HUB_SETTINGS"] = str(settings_file)
@@ -263,6 +274,22 @@ class Hub:
                 servers[process_environment(pid)["JUPYTERHUB_USER"]] = pid
         return servers
 
+    def server_token(self, user):
+        """The hub token of ``user``'s running server: what the user has in any terminal or kernel there."""
+        return process_environment(self.singleuser_processes()[user])["JUPYTERHUB_API_TOKEN"]
+
+    def ngshare(self, method, path, token, **kwargs):
+        """One request to the exchange server with ``token``; returns the raw response (no check of its status)."""
+        headers = {"Authorization": f"token {token}"} if token else {}
+        return requests.request(method, self.ngshare_url + path, headers=headers, timeout=60, **kwargs)
+
+    def ngshare_as_driver(self, method, path, **kwargs):
+        """A request to the exchange server as the tests' service (ngshare's admin); fails unless it succeeds."""
+        response = self.ngshare(method, path, self._api.headers["Authorization"].split()[1], **kwargs)
+        if not (response.ok and response.json().get("success")):
+            raise RuntimeError(f"{method} ngshare {path}: {response.status_code} {response.text[:500]}")
+        return response.json()
+
     def stop(self):
         """Stop the hub (it stops the servers and the proxy), then kill whatever of it is left; returns what was left."""
         self.process.terminate()
@@ -309,6 +336,12 @@ def hub_settings(folders, ports, run_id, service_token):
         "password": PASSWORD,
         "service": SERVICE,
         "service_token": service_token,
+        "ngshare": {
+            "name": NGSHARE,
+            "python": str(NGSHARE_PYTHON),
+            "dir": str(folders.ngshare),
+            "environment": {MARK: run_id, "PYTHONPATH": ""},  # its own environment only, not the course's
+        },
     }
 
 

@@ -8,7 +8,13 @@ The rest is how a small nbgrader course is set up on JupyterHub:
 * the ``formgrade-COURSE`` group holds the instructors, ``nbgrader-COURSE`` the
   students: nbgrader's ``JupyterHubAuthPlugin`` reads a user's courses from them;
 * every single-user server may read its own user's groups: the courses a
-  student may fetch from and submit to.
+  student may fetch from and submit to;
+* the exchange is ngshare, a hub service the hub starts in an environment of
+  its own (``.e2e/ngshare-venv``) and routes ``/services/ngshare/`` to. It
+  takes a request's user from the hub (``/hub/api/user`` with the token that
+  came with the request), so it needs no permission of its own: it has no role.
+  Its admin (who may create courses) is the tests' service, as a site admin
+  would be on a real hub.
 
 ``SimpleLocalProcessSpawner`` runs every user's server as the account running
 the hub, in a home folder of its own, with ``$USER`` set to the hub user's
@@ -54,7 +60,19 @@ c.Spawner.default_url = "/lab"
 c.Spawner.environment = settings["server_environment"]
 c.Spawner.start_timeout = c.Spawner.http_timeout = 120  # three servers starting at once on two cores
 
-c.JupyterHub.services = [{"name": settings["service"], "api_token": settings["service_token"]}]
+ngshare = settings["ngshare"]
+c.JupyterHub.services = [
+    {"name": settings["service"], "api_token": settings["service_token"]},
+    {
+        "name": ngshare["name"],
+        "url": f"http://127.0.0.1:{settings['ngshare_port']}",
+        "command": [ngshare["python"], "-m", "ngshare", "--admins", settings["service"],
+                    "--database", f"sqlite:///{ngshare['dir']}/ngshare.db", "--storage", f"{ngshare['dir']}/files/"],
+        "cwd": ngshare["dir"],
+        "environment": ngshare["environment"],
+        "oauth_no_confirm": True,
+    },
+]
 c.JupyterHub.load_roles = [
     {
         "name": "e2e-driver",

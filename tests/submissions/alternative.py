@@ -168,5 +168,5 @@ def ood_flags(errors, threshold):
 
 
 def class_disparity(per_class):
-    ordered = sorted(per_class)
+    ordered = sorted(value for value in per_class if not math.isnan(value))
     return ordered[-1] / ordered[0]

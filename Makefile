@@ -7,6 +7,7 @@
 #                TensorFlow needs the `gpu` extra to see an NVIDIA GPU: .venv/bin/pip install -e '.[gpu]'
 #   make lessons regenerate the student notebooks lessons/ from solutions/ (nbgrader)
 #   make e2e     the end-to-end tests: the course on a real JupyterHub, and in a headless Chromium
+#   make student-image-context  the student image's build context in runs/student-image/ (deploy/README.md)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -21,7 +22,7 @@ E2E_NODE := .e2e/node
 # environment without its stale pins (deploy/exchange-requirements.txt).
 NGSHARE_VENV := .e2e/ngshare-venv
 
-.PHONY: setup data run test full bench bench-gpu lessons e2e e2e-setup clean
+.PHONY: setup data run test full bench bench-gpu lessons e2e e2e-setup student-image-context clean
 
 setup: $(VENV)/.installed data
 
@@ -56,10 +57,9 @@ e2e: e2e-setup
 e2e-setup: setup $(VENV)/.installed-e2e $(E2E_NODE)/.installed $(NGSHARE_VENV)/.installed
 	scripts/install-chromium.sh
 
-$(VENV)/.installed-e2e: $(VENV)/.installed deploy/exchange-requirements.txt
+$(VENV)/.installed-e2e: $(VENV)/.installed deploy/exchange-requirements.txt deploy/install-exchange-client.sh
 	$(PY) -m pip install --quiet -e '.[$(EXTRAS),e2e]'
-	$(PY) -m pip install --quiet -r deploy/exchange-requirements.txt
-	$(PY) -m pip install --quiet --no-deps ngshare-exchange==0.5.3
+	deploy/install-exchange-client.sh $(PY)
 	touch $@
 
 $(NGSHARE_VENV)/.installed: tests/e2e/ngshare-requirements.txt
@@ -79,6 +79,10 @@ lessons: setup
 	cd autograder && for lesson in $(LESSONS); do \
 	  PATH="$(abspath $(VENV))/bin:$$PATH" nbgrader generate_assignment --force --no-db --log-level=WARN $$lesson || exit 1; \
 	done
+
+STUDENT_CONTEXT ?= runs/student-image
+student-image-context: setup
+	rm -rf $(STUDENT_CONTEXT) && $(PY) -m deploy.student_build $(STUDENT_CONTEXT)
 
 clean:
 	rm -rf runs .pytest_cache .e2e tests/e2e/artifacts

@@ -50,7 +50,8 @@ NOT_SHIPPED = {"cli", "__main__"}
 ENVIRONMENT_DEPENDENT = {"dae_reference.device.choose_precision"}
 GPU_CAPABILITIES = [None] + [(major, minor) for major in range(3, 13) for minor in range(10)]
 EARLIER = "earlier_answers"
-RECIPE_FILES = ["apt.txt", "postBuild", ".dockerignore"]
+RECIPE_FILES = ["apt.txt", "postBuild", ".dockerignore", "deploy/exchange-requirements.txt",
+                "deploy/install-exchange-client.sh"]
 
 
 # The reference's modules, read as syntax trees --------------------------------------------------
@@ -601,6 +602,7 @@ def write_context(out):
     (grader / "checks" / "recorded.pickle").write_bytes(pickle.dumps(recorder.table))
     # the recipe
     for name in RECIPE_FILES:
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, out / name)
     environment = (ROOT / "environment.yml").read_text().replace("-e .[gpu,course,test]", "-e .[gpu,course]")
     (out / "environment.yml").write_text(environment)

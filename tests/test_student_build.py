@@ -232,16 +232,12 @@ def test_no_release_reveals_its_own_or_a_later_answer(lesson):
     plan = student_build.Plan()
     revealed = plan.revealed()[lesson]
     own = [(m, n, k) for m, n, k in revealed if k >= lesson]
-    if own and lesson == 5:
-        pytest.xfail("dae_reference.evaluate.tune (behind classical_baselines) calls reconstruction_errors, lesson 5's answer")
     assert not own, own
 
 
 def test_the_earlier_answers_let_the_lessons_import_in_the_student_image(context, tmp_path):
     plan = student_build.Plan()
     for lesson, wanted in plan.earlier.items():
-        if lesson == 5:
-            continue  # see test_no_release_reveals_its_own_or_a_later_answer
         folder = tmp_path / LESSONS[lesson - 1]
         sources = plan.earlier_sources(lesson)
         (folder / student_build.EARLIER).mkdir(parents=True)

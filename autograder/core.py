@@ -276,6 +276,13 @@ def as_model(value, what):
     return value
 
 
+def seed_weights(seed=0):
+    """Seed Keras (and NumPy and Python) so that models built next start from the same weights every run."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+
+
 def predict(model, x, what):
     """``model``'s output on ``x`` as a NumPy array."""
     return as_array(as_model(model, what).predict(x, verbose=0), f"the output of {what}")

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from autograder.core import Exercise, Wrong, as_array, as_model, as_number, expect_close, expect_shape, predict
+from autograder.core import (Exercise, Wrong, as_array, as_model, as_number, expect_close, expect_shape, predict,
+                            seed_weights)
 from dae_reference import evaluate, linear
 
 LESSON = "01_autoencoder_theory"
@@ -115,6 +116,7 @@ build_dense_autoencoder = Exercise("build_dense_autoencoder", LESSON)
 @build_dense_autoencoder.part(1, public=True)
 def _dense_maps_images_to_images(fn):
     """a Keras model from (n, 28, 28, 1) images to (n, 28, 28, 1) in [0, 1], even for large inputs: a sigmoid output"""
+    seed_weights()  # the same initial weights, and so the same report, every time
     out = predict(fn(32), rng(10).random((3, 28, 28, 1), dtype=np.float32), "build_dense_autoencoder(32)")
     expect_shape(out, (3, 28, 28, 1), "its output", "reshape the 784 outputs back to (28, 28, 1)")
     out = predict(fn(8), 50 * rng(11).normal(size=(4, 28, 28, 1)).astype(np.float32), "build_dense_autoencoder(8)")

@@ -9,6 +9,9 @@ Two noise regimes:
 
 Validation is always on the test images corrupted once with
 ``EVAL_NOISE_SEED``, so that runs are comparable.
+
+``python -m dae_reference.train --profile quick --out results/quick/noise_regimes.json``
+trains under both regimes and records the two histories (lesson 4 quotes it).
 """
 
 import contextlib
@@ -42,7 +45,11 @@ def make_datasets(x_train, x_val, batch_size=128, sigma=0.5, seed=42, noise="fre
     sigma : float
         Standard deviation of the Gaussian noise.
     seed : int
-        Seeds the shuffling and the training noise.
+        Seeds the shuffling and the training noise. Fresh noise is
+        stateless (``tf.random.stateless_normal``, one seed pair per batch
+        from ``tf.data.Dataset.random(seed)``, a new stream every epoch):
+        under the same global seed, two builds give the same images in the
+        same order with the same noise, and every epoch draws new noise.
     noise : {'fresh', 'fixed'}
 
     Returns

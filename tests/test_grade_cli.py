@@ -34,7 +34,8 @@ WRONG_NOTEBOOKS = [
     ("default_rate", "04_training", "compile_autoencoder", "Adam(learning_rate=learning_rate)", "Adam()"),
     ("cpu_only", "04_training", "choose_precision", 'gpus = tf.config.list_physical_devices("GPU")', 'return "float32"'),
     ("redraws_val", "04_training", "make_datasets", "from_tensor_slices((x_val_noisy, x_val))",
-     "from_tensor_slices(x_val).map(corrupt)"),
+     "from_tensor_slices(x_val).map(lambda clean: (tf.clip_by_value(clean + tf.random.normal(tf.shape(clean), "
+     "stddev=sigma), 0.0, 1.0), clean))"),
     ("wrong_axis", "05_evaluation", "reconstruction_errors", "axis=1)", "axis=0)"),
     ("sums_classes", "05_evaluation", "per_class_mse", "errors[labels == k].mean()", "errors[labels == k].sum()"),
     ("best_first", "05_evaluation", "worst_k", "np.argsort(errors)[::-1][:k]", "np.argsort(errors)[:k]"),

@@ -31,6 +31,26 @@ def test_fresh_noise_changes_every_epoch_and_fixed_noise_does_not():
         assert noisy1.min() >= 0 and noisy1.max() <= 1
 
 
+def two_epochs(seed, sigma=0.05):
+    """Two passes over a fresh build of the training pipeline, seeded as ``train`` seeds it."""
+    (x, _), (x_val, _) = small_data()
+    keras.utils.set_random_seed(seed)
+    train_ds, _ = make_datasets(np.clip(x, 0.3, 0.7), x_val, batch_size=32, sigma=sigma, seed=seed)
+    return [list(train_ds.as_numpy_iterator()) for _ in range(2)]
+
+
+def test_fresh_noise_is_reproducible_and_new_at_every_position_each_epoch():
+    first, again = two_epochs(seed=5), two_epochs(seed=5)
+    for epoch, epoch_again in zip(first, again):
+        for (noisy, clean), (noisy_again, clean_again) in zip(epoch, epoch_again):
+            np.testing.assert_array_equal(clean, clean_again)
+            np.testing.assert_array_equal(noisy, noisy_again)
+    for (noisy1, clean1), (noisy2, clean2) in zip(*first):
+        assert not np.allclose(noisy1 - clean1, noisy2 - clean2, atol=1e-6)
+    other = two_epochs(seed=6)
+    assert not np.allclose(first[0][0][0], other[0][0][0])
+
+
 def test_validation_noise_is_the_same_whatever_the_training_seed():
     (x, _), (x_val, _) = small_data()
     _, val_a = make_datasets(x, x_val, seed=1)

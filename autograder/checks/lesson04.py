@@ -17,8 +17,13 @@ def _distinct_images(n=96, size=28):
     return np.broadcast_to(levels[:, None, None, None], (n, size, size, 1)).copy()
 
 
+# A noise level small enough that clipping at 0 and 1 never acts on the images above
+# (0.3 - 6 * 0.04 > 0), so that noisy - clean is the noise itself, position by position.
+_SMALL_SIGMA = 0.04
+
+
 def _epoch(ds, what):
-    """One pass over ``ds`` as two arrays (noisy, clean)."""
+    """One pass over ``ds`` as two float arrays (noisy, clean)."""
     import tensorflow as tf
 
     if not isinstance(ds, tf.data.Dataset):
@@ -27,18 +32,39 @@ def _epoch(ds, what):
     for element in ds:
         if not isinstance(element, tuple) or len(element) != 2:
             raise Wrong(f"{what} yields {type(element).__name__}s, expected (noisy, clean) pairs")
-        noisy.append(np.asarray(element[0]))
-        clean.append(np.asarray(element[1]))
+        noisy.append(np.asarray(element[0], dtype=np.float64))
+        clean.append(np.asarray(element[1], dtype=np.float64))
     if not noisy:
         raise Wrong(f"{what} is empty")
     return np.concatenate(noisy), np.concatenate(clean)
 
 
-def _datasets(fn, **kwargs):
+def _datasets(fn, global_seed=0, **kwargs):
+    """``fn`` on the distinct images, after seeding the global generators as lesson 4 does before it trains.
+
+    ``global_seed=None`` unseeds TensorFlow's global generator instead: unseeded random ops in a pipeline then
+    differ from pass to pass, as a redrawn validation noise would in training.
+    """
+    import keras
+    import tensorflow as tf
+
+    if global_seed is None:
+        tf.random.set_seed(None)
+    else:
+        keras.utils.set_random_seed(global_seed)
     result = fn(_distinct_images(), _distinct_images(40)[::-1].copy(), **kwargs)
     if not isinstance(result, tuple) or len(result) != 2:
         raise Wrong(f"make_datasets should return (train_ds, val_ds), got {type(result).__name__}")
     return result
+
+
+def _image_index(clean, what):
+    """Which of the 96 distinct training images each clean target is; ``Wrong`` if one is not a training image."""
+    index = np.rint((clean[:, 0, 0, 0] - 0.3) / 0.4 * 95).astype(int)
+    if np.any(index < 0) or np.any(index > 95) or not np.allclose(clean, _distinct_images()[index], atol=1e-6):
+        raise Wrong(f"the second element of each {what} pair is not a clean training image: yield (noisy, clean), "
+                    "the noisy image first (the model's input), the clean one second (its target)")
+    return index
 
 
 make_datasets = Exercise("make_datasets", LESSON)
@@ -46,65 +72,103 @@ make_datasets = Exercise("make_datasets", LESSON)
 
 @make_datasets.part(1, public=True)
 def _batches(fn):
-    """returns (train_ds, val_ds) of (noisy, clean) batches of batch_size images"""
+    """returns (train_ds, val_ds) of float32 (noisy, clean) batches of batch_size images"""
     train_ds, val_ds = _datasets(fn, batch_size=32)
     for ds, what in [(train_ds, "train_ds"), (val_ds, "val_ds")]:
         noisy, clean = next(iter(ds))
-        expect_shape(np.asarray(noisy), (32, 28, 28, 1), f"the first noisy batch of {what} with batch_size=32", "use .batch(batch_size)")
+        expect_shape(np.asarray(noisy), (32, 28, 28, 1), f"the first noisy batch of {what} with batch_size=32",
+                     "use .batch(batch_size)")
         expect_shape(np.asarray(clean), (32, 28, 28, 1), f"the first clean batch of {what} with batch_size=32")
+        for array, which in [(noisy, "noisy"), (clean, "clean")]:
+            dtype = np.asarray(array).dtype
+            if dtype != np.float32:
+                raise Wrong(f"the {which} batches of {what} are {dtype}, expected float32 as the docstring promises: "
+                            "NumPy noise is float64, convert with .astype(np.float32) (or tf.cast)")
+    noisy, clean = _epoch(train_ds, "train_ds")
+    _image_index(clean, "train_ds")
+    if np.allclose(noisy, clean):
+        raise Wrong("the noisy training images equal the clean ones: corrupt the inputs, keep the targets clean")
     noisy, clean = _epoch(val_ds, "val_ds")
     if np.allclose(noisy, clean):
         raise Wrong("the noisy validation images equal the clean ones: corrupt the inputs, keep the targets clean")
 
 
-@make_datasets.part(1)
+@make_datasets.part(1, public=True)
+def _noise_level(fn):
+    """the training and validation noise have standard deviation sigma"""
+    for sigma in (_SMALL_SIGMA, 0.1):
+        train_ds, val_ds = _datasets(fn, batch_size=32, sigma=sigma, seed=4)
+        for ds, what in [(train_ds, "training"), (val_ds, "validation")]:
+            noisy, clean = _epoch(ds, what)
+            std = float(np.std(noisy - clean))
+            if abs(std - sigma) > 0.15 * sigma:
+                raise Wrong(f"with sigma={sigma} the {what} noise has standard deviation {std:.3f}: sigma is ignored "
+                            "or misused; scale standard normal noise by sigma (stddev=sigma)")
+
+
+@make_datasets.part(1, public=True)
 def _validation_fixed(fn):
     """validation: targets are x_val in order, the noise is the same every pass"""
-    import tensorflow as tf
-
     x_val = _distinct_images(40)[::-1].copy()
-    tf.random.set_seed(None)  # unseeded, random ops in a pipeline differ between passes
-    _, val_ds = _datasets(fn, batch_size=16)
+    _, val_ds = _datasets(fn, global_seed=None, batch_size=16)
     first_noisy, first_clean = _epoch(val_ds, "val_ds")
     second_noisy, _ = _epoch(val_ds, "val_ds")
     expect_shape(first_clean, x_val.shape, "the clean validation images, concatenated")
     if not np.allclose(first_clean, x_val):
         raise Wrong("the clean validation images are not x_val in its order: do not shuffle the validation set")
     if not np.allclose(first_noisy, second_noisy):
-        raise Wrong("the validation noise changes between passes: corrupt x_val once, before building val_ds, so every epoch is judged on the same images")
+        raise Wrong("the validation noise is redrawn on every pass: corrupt x_val once, before building val_ds, "
+                    "so every epoch is judged on the same noisy images")
 
 
-@make_datasets.part(1)
-def _training_fresh(fn):
-    """training: new noise for each image every epoch, images shuffled"""
-    import keras
-
-    keras.utils.set_random_seed(0)  # seeded, as lesson 4 trains, and the same whatever ran before
-    train_ds, _ = _datasets(fn, batch_size=16, seed=3)
-    noise_by_image = []
-    for _ in range(2):
+def _training_noise(fn, seed, epochs=1):
+    """``epochs`` passes over one build's train_ds: [(image index, noise), ...] in the order they came."""
+    train_ds, _ = _datasets(fn, batch_size=16, sigma=_SMALL_SIGMA, seed=seed)
+    passes = []
+    for _ in range(epochs):
         noisy, clean = _epoch(train_ds, "train_ds")
         expect_shape(clean, (96, 28, 28, 1), "one epoch of clean training images")
-        index = np.rint((clean[:, 0, 0, 0] - 0.3) / 0.4 * 95).astype(int)
+        index = _image_index(clean, "train_ds")
         if sorted(index) != list(range(96)):
             raise Wrong("one epoch of train_ds does not hold every training image exactly once")
-        order = np.argsort(index)
-        noise_by_image.append((noisy - clean)[order])
-    if np.array_equal(np.sort(index), index):
-        raise Wrong("the training images come in their original order: shuffle them each epoch (.shuffle(len(x_train)))")
-    if np.allclose(noise_by_image[0], noise_by_image[1]):
-        raise Wrong("each image gets the same noise in every epoch: draw the noise inside the pipeline, in Dataset.map, "
-                    "from a tf.random.Generator.from_seed(seed), whose state moves on from epoch to epoch")
+        passes.append((index, noisy - clean))
+    return passes
 
 
-@make_datasets.part(1)
-def _training_noise_level(fn):
-    """the training noise has standard deviation sigma"""
-    train_ds, _ = _datasets(fn, batch_size=32, sigma=0.1, seed=4)
-    noisy, clean = _epoch(train_ds, "train_ds")
-    std = float(np.std(noisy - clean))
-    if abs(std - 0.1) > 0.01:
-        raise Wrong(f"with sigma=0.1 the training noise has std {std:.3f}, expected about 0.1: pass sigma on to the noise")
+@make_datasets.part(1, public=True)
+def _training_reproducible(fn):
+    """training: two builds with one seed give the same images, order and noise; another seed, other noise"""
+    (index, noise), = _training_noise(fn, seed=3)
+    (index_again, noise_again), = _training_noise(fn, seed=3)
+    if not np.array_equal(index, index_again):
+        raise Wrong("two builds with the same seed shuffle the training images differently: pass seed to .shuffle")
+    if not np.allclose(noise, noise_again, atol=1e-6):
+        raise Wrong("two builds with the same seed give different training noise, so the run cannot be repeated: "
+                    "a tf.random.Generator or tf.random.normal inside a parallel map draws in whatever order the "
+                    "calls happen to run; derive a seed for each batch from seed (Dataset.random(seed=seed)) and "
+                    "draw with tf.random.stateless_normal")
+    (_, other_noise), = _training_noise(fn, seed=4)
+    if np.allclose(noise, other_noise, atol=1e-6):
+        raise Wrong("seed=3 and seed=4 give the same training noise: the seed is ignored; seed the noise with it")
+
+
+@make_datasets.part(1, public=True)
+def _training_fresh(fn):
+    """training: images shuffled, and new noise at every position and for every image each epoch"""
+    (first_index, first_noise), (second_index, second_noise) = _training_noise(fn, seed=3, epochs=2)
+    if np.array_equal(first_index, np.arange(96)) or np.array_equal(first_index, second_index):
+        raise Wrong("the training images come in the same order every epoch: shuffle them each epoch "
+                    "(.shuffle(len(x_train), seed=seed))")
+    same_position = np.isclose(first_noise, second_noise, atol=1e-6).all(axis=(1, 2, 3))
+    if same_position.mean() > 0.5:
+        raise Wrong("the training noise repeats, position by position, every epoch (only the shuffling hands it to "
+                    "other images): the global-seed trap, or noise drawn once; give each batch its own stateless "
+                    "seed, redrawn each epoch (Dataset.random(seed=seed, rerandomize_each_iteration=True))")
+    same_image = np.isclose(first_noise[np.argsort(first_index)], second_noise[np.argsort(second_index)],
+                            atol=1e-6).all(axis=(1, 2, 3))
+    if same_image.mean() > 0.5:
+        raise Wrong("each image gets the same noise in every epoch: the training set was corrupted once; draw the "
+                    "noise inside the pipeline, in Dataset.map, with a new stateless seed for each batch every epoch")
 
 
 compile_autoencoder = Exercise("compile_autoencoder", LESSON)
@@ -133,16 +197,18 @@ def _adam_and_mse(fn):
     loss = float(loss[0] if isinstance(loss, list) else loss)
     expected = float(np.mean((y - model.predict(x, verbose=0)) ** 2))
     if not np.isclose(loss, expected, rtol=1e-3):
-        raise Wrong(f"the compiled loss is {loss:.4f} where the mean squared error is {expected:.4f}: use loss='mse'")
+        raise Wrong(f"the model is compiled with the wrong loss ({loss:.4f} where the mean squared error is "
+                    f"{expected:.4f}): the autoencoder minimises the mean squared error, loss='mse'")
 
 
-@compile_autoencoder.part(1)
+@compile_autoencoder.part(1, public=True)
 def _learning_rate(fn):
     """uses learning_rate"""
     model = fn(_tiny_model(), learning_rate=3e-4)
     rate = float(np.asarray(as_model(model, "compile_autoencoder(model, learning_rate=3e-4)").optimizer.learning_rate))
     if not np.isclose(rate, 3e-4):
-        raise Wrong(f"with learning_rate=3e-4 the optimizer's learning rate is {rate:g}: pass it to Adam(learning_rate=...)")
+        raise Wrong(f"with learning_rate=3e-4 the optimizer's learning rate is {rate:g}: learning_rate is ignored "
+                    "(Adam's default is 1e-3); pass it on, Adam(learning_rate=learning_rate)")
 
 
 train_autoencoder = Exercise("train_autoencoder", LESSON)
@@ -160,11 +226,14 @@ def _fit_tiny(fn, epochs):
     history = fn(model, train_ds, val_ds, epochs=epochs)
     if not isinstance(history, keras.callbacks.History):
         raise Wrong(f"train_autoencoder returned a {type(history).__name__}, expected the History that model.fit returns")
+    if "val_loss" not in history.history:
+        raise Wrong("the History has no validation loss: the model was trained without validation data; "
+                    "pass validation_data=val_ds to fit")
     for key in ("loss", "val_loss"):
         values = history.history.get(key, [])
         if len(values) != epochs:
             raise Wrong(f"history.history[{key!r}] has {len(values)} values after epochs={epochs}, expected {epochs}: "
-                        "pass epochs and validation_data to fit")
+                        "epochs is ignored; pass epochs=epochs to fit")
     return history, before
 
 

@@ -5,11 +5,35 @@ import numpy as np
 import tensorflow as tf
 
 from tests.submissions import alternative as right
+from tests.submissions.wrong import Mistake
+
+
+def _validation(x_val, batch_size, sigma, seed):
+    return right.make_datasets(x_val[:1], x_val, batch_size, sigma, seed)[1]
+
+
+def _pipeline(x_train, seed, batch_size, corrupt, parallel=True):
+    """shuffle -> batch -> map(corrupt) -> prefetch, as the lesson draws it."""
+    return (tf.data.Dataset.from_tensor_slices(x_train).shuffle(len(x_train), seed=seed).batch(batch_size)
+            .map(corrupt, num_parallel_calls=tf.data.AUTOTUNE if parallel else None).prefetch(tf.data.AUTOTUNE))
 
 
 def _datasets_unbatched(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
     train_ds, val_ds = right.make_datasets(x_train, x_val, batch_size, sigma, seed)
     return train_ds.unbatch(), val_ds.unbatch()
+
+
+def _datasets_swapped(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
+    """(clean, noisy): the model would learn to add noise."""
+    train_ds, val_ds = right.make_datasets(x_train, x_val, batch_size, sigma, seed)
+    return train_ds.map(lambda noisy, clean: (clean, noisy)), val_ds.map(lambda noisy, clean: (clean, noisy))
+
+
+def _datasets_float64(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
+    """NumPy's float64 noise left as it is."""
+    noisy = np.clip(x_val + sigma * np.random.default_rng(seed).standard_normal(x_val.shape), 0, 1)
+    train_ds, _ = right.make_datasets(x_train, x_val, batch_size, sigma, seed)
+    return train_ds, tf.data.Dataset.from_tensor_slices((noisy, x_val)).batch(batch_size)
 
 
 def _datasets_fresh_validation_noise(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
@@ -24,20 +48,57 @@ def _datasets_sigma_ignored(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
     return right.make_datasets(x_train, x_val, batch_size, 0.5, seed)
 
 
-def _compile_default_rate(model, learning_rate=1e-3):
-    model.compile(optimizer="adam", loss="mse")
-    return model
+def _datasets_seed_ignored(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
+    return right.make_datasets(x_train, x_val, batch_size, sigma, 0)
 
 
 def _datasets_fixed_noise(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
     """The tutorial's way: the training set corrupted once."""
     noisy = np.clip(x_train + sigma * np.random.default_rng(seed).standard_normal(x_train.shape), 0, 1).astype("float32")
     train_ds = tf.data.Dataset.from_tensor_slices((noisy, x_train)).shuffle(len(x_train), seed=seed).batch(batch_size)
-    return train_ds, right.make_datasets(x_train, x_val, batch_size, sigma, seed)[1]
+    return train_ds, _validation(x_val, batch_size, sigma, seed)
+
+
+def _datasets_global_seed(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
+    """The trap: unseeded tf.random.normal in map, under lesson 4's global seed, restarts from it every epoch."""
+    def corrupt(clean):
+        return tf.clip_by_value(clean + tf.random.normal(tf.shape(clean), stddev=sigma), 0.0, 1.0), clean
+
+    return _pipeline(x_train, seed, batch_size, corrupt, parallel=False), _validation(x_val, batch_size, sigma, seed)
+
+
+def _datasets_set_seed_inside(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
+    """The same trap with the global seed set inside, and a parallel map on top."""
+    tf.random.set_seed(seed)
+
+    def corrupt(clean):
+        return tf.clip_by_value(clean + tf.random.normal(tf.shape(clean), stddev=sigma), 0.0, 1.0), clean
+
+    return _pipeline(x_train, seed, batch_size, corrupt), _validation(x_val, batch_size, sigma, seed)
+
+
+def _datasets_noise_drawn_once(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
+    """One batch of noise drawn once, added to every batch."""
+    noise = tf.random.stateless_normal((batch_size, *x_train.shape[1:]), seed=(seed, 0), stddev=sigma)
+
+    def corrupt(clean):
+        return tf.clip_by_value(clean + noise[: tf.shape(clean)[0]], 0.0, 1.0), clean
+
+    return _pipeline(x_train, seed, batch_size, corrupt), _validation(x_val, batch_size, sigma, seed)
+
+
+def _compile_default_rate(model, learning_rate=1e-3):
+    model.compile(optimizer="adam", loss="mse")
+    return model
 
 
 def _compile_sgd(model, learning_rate=1e-3):
     model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mse")
+    return model
+
+
+def _compile_mae(model, learning_rate=1e-3):
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mae")
     return model
 
 
@@ -46,10 +107,29 @@ def _precision_any_gpu():
 
 
 WRONG = {
-    "make_datasets": [(_datasets_fixed_noise, "same noise in every epoch"), (_datasets_unbatched, "batch"),
-                      (_datasets_fresh_validation_noise, "validation noise changes"), (_datasets_sigma_ignored, "sigma=0.1")],
-    "compile_autoencoder": [(_compile_sgd, "expected Adam"), (_compile_default_rate, "learning_rate=3e-4")],
-    "train_autoencoder": [(lambda model, train_ds, val_ds, epochs: model.fit(train_ds, epochs=epochs, verbose=0), "validation_data")],
-    "choose_precision": [(_precision_any_gpu, "compute capability 6.1"),
-                         (lambda: "float32", "float32"), (lambda: "mixed_float16", "mixed_float16")],
+    "make_datasets": [
+        Mistake(_datasets_fixed_noise, "each image gets the same noise in every epoch", public=True),
+        Mistake(_datasets_unbatched, "use .batch(batch_size)", public=True),
+        Mistake(_datasets_swapped, "yield (noisy, clean), the noisy image first", public=True),
+        Mistake(_datasets_float64, "expected float32 as the docstring promises", public=True),
+        Mistake(_datasets_fresh_validation_noise, "validation noise is redrawn on every pass", public=True),
+        Mistake(_datasets_sigma_ignored, "sigma is ignored", public=True),
+        Mistake(_datasets_seed_ignored, "the seed is ignored", public=True),
+        Mistake(_datasets_global_seed, "the global-seed trap", public=True),
+        Mistake(_datasets_set_seed_inside, "two builds with the same seed give different training noise", public=True),
+        Mistake(_datasets_noise_drawn_once, "repeats, position by position, every epoch", public=True),
+    ],
+    "compile_autoencoder": [
+        Mistake(_compile_sgd, "expected Adam", public=True),
+        Mistake(_compile_default_rate, "learning_rate is ignored", public=True),
+        Mistake(_compile_mae, "compiled with the wrong loss", public=True),
+    ],
+    "train_autoencoder": [
+        Mistake(lambda model, train_ds, val_ds, epochs: model.fit(train_ds, epochs=epochs, verbose=0),
+                "trained without validation data", public=True),
+        Mistake(lambda model, train_ds, val_ds, epochs: model.fit(train_ds, validation_data=val_ds, epochs=3, verbose=0),
+                "epochs is ignored"),
+    ],
+    "choose_precision": [Mistake(_precision_any_gpu, "compute capability 6.1"),
+                         Mistake(lambda: "float32", "float32"), Mistake(lambda: "mixed_float16", "mixed_float16")],
 }

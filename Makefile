@@ -29,7 +29,8 @@ setup: $(VENV)/.installed data
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[$(EXTRAS)]'
+	# PYTHONWARNINGS: setuptools prints a banner on every editable install, a notice that reads like an error
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $@
 
 data: $(VENV)/.installed
@@ -58,7 +59,7 @@ e2e-setup: setup $(VENV)/.installed-e2e $(E2E_NODE)/.installed $(NGSHARE_VENV)/.
 	scripts/install-chromium.sh
 
 $(VENV)/.installed-e2e: $(VENV)/.installed deploy/exchange-requirements.txt deploy/install-exchange-client.sh
-	$(PY) -m pip install --quiet -e '.[$(EXTRAS),e2e]'
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e '.[$(EXTRAS),e2e]'
 	deploy/install-exchange-client.sh $(PY)
 	touch $@
 

@@ -26,10 +26,10 @@ NGSHARE_VENV := .e2e/ngshare-venv
 
 setup: $(VENV)/.installed data
 
+# PYTHONWARNINGS=ignore: setuptools prints a banner on every editable install, a notice that reads like an error.
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	# PYTHONWARNINGS: setuptools prints a banner on every editable install, a notice that reads like an error
 	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e '.[$(EXTRAS)]'
 	touch $@
 

@@ -67,7 +67,30 @@ def build_parser():
     evaluate.add_argument("--model", type=Path, required=True, help="a model.keras written by train")
     evaluate.add_argument("--out", type=Path, help="output folder (default: the model's folder)")
     commands.add_parser("run", parents=[train, common], help="train, then evaluate")
+    record = commands.add_parser("record", help="re-run an experiment a lesson quotes, into results/")
+    record.add_argument("experiment", choices=tuple(RECORDS),
+                        help="pca-vs-dense (lesson 1), noise-regimes (lesson 4), audit (lesson 6)")
+    record.add_argument("--out", type=Path, help="the JSON file to write (default: the one in results/ the lesson reads)")
     return parser
+
+
+# experiment -> (the file the lessons read, what writes it); each function takes the output path
+RECORDS = {
+    "pca-vs-dense": ("results/full/pca_vs_dense.json", "dae_reference.linear:record_pca_vs_dense"),
+    "noise-regimes": ("results/quick/noise_regimes.json", "dae_reference.train:record_noise_regimes"),
+    "audit": ("results/full/audit.json", "dae_reference.audit:record_audit"),
+}
+
+
+def record_command(experiment, out):
+    import importlib
+
+    default, target = RECORDS[experiment]
+    module, function = target.split(":")
+    out = out or Path(default)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    getattr(importlib.import_module(module), function)(out)
+    print(f"wrote {out}")
 
 
 def main(argv=None):
@@ -75,7 +98,9 @@ def main(argv=None):
     try:
         args = build_parser().parse_args(argv)
         silence_tensorflow()
-        if args.command in ("train", "run"):
+        if args.command == "record":
+            record_command(args.experiment, args.out)
+        elif args.command in ("train", "run"):
             out = train_command(args)
             if args.command == "run":
                 evaluate_command(out / "model.keras", out, args.data_dir)

@@ -84,7 +84,7 @@ def pca_vs_dense(x_train, x_test, code_dim=32, n_pca=5_000, n_dense=10_000, epoc
 def record_pca_vs_dense(path=RESULTS_PATH):
     """Run ``pca_vs_dense`` for each of ``PCA_VS_DENSE_RUNS`` and write the results as JSON to ``path``.
 
-    ``python -m dae_reference.linear`` does this (a few minutes on a 2-core CPU).
+    ``python -m dae_reference record pca-vs-dense`` does this (a few minutes on a 2-core CPU).
     """
     import json
     from pathlib import Path
@@ -95,7 +95,3 @@ def record_pca_vs_dense(path=RESULTS_PATH):
     results = {name: pca_vs_dense(x_train, x_test, **settings) for name, settings in PCA_VS_DENSE_RUNS.items()}
     Path(path).write_text(json.dumps(results, indent=2) + "\n")
     return results
-
-
-if __name__ == "__main__":
-    print(record_pca_vs_dense())

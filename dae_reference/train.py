@@ -10,8 +10,7 @@ Two noise regimes:
 Validation is always on the test images corrupted once with
 ``EVAL_NOISE_SEED``, so that runs are comparable.
 
-``python -m dae_reference.train --profile quick --out results/quick/noise_regimes.json``
-trains under both regimes and records the two histories (lesson 4 quotes it).
+``python -m dae_reference record noise-regimes`` trains under both regimes and records the two histories (lesson 4 quotes it).
 """
 
 import contextlib
@@ -232,23 +231,14 @@ def compare_noise_regimes(profile, seed=42, data=None):
     }
 
 
-def main(argv=None):
-    """``python -m dae_reference.train --profile quick --out results/quick/noise_regimes.json``"""
-    import argparse
+def record_noise_regimes(path, profile="quick", seed=42):
+    """Run ``compare_noise_regimes`` under ``profile`` and write it as JSON to ``path``.
 
+    ``python -m dae_reference record noise-regimes`` does this (a few minutes on a 2-core CPU).
+    """
     from dae_reference.config import PROFILES
 
-    parser = argparse.ArgumentParser(prog="python -m dae_reference.train",
-                                     description="Train with fixed and with fresh noise; write both histories as JSON.")
-    parser.add_argument("--profile", choices=sorted(PROFILES), default="quick")
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args(argv)
-    result = compare_noise_regimes(PROFILES[args.profile], args.seed)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"fixed / fresh validation MSE: {result['val_mse_fixed_over_fresh']:.4f}; wrote {args.out}")
-
-
-if __name__ == "__main__":
-    main()
+    result = compare_noise_regimes(PROFILES[profile], seed)
+    Path(path).write_text(json.dumps(result, indent=2) + "\n")
+    print(f"fixed / fresh validation MSE: {result['val_mse_fixed_over_fresh']:.4f}")
+    return result

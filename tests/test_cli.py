@@ -68,3 +68,18 @@ def test_run_trains_evaluates_and_writes_every_artifact(fashion_mnist, tmp_path)
     methods = json.loads((out / "evaluation.json").read_text())["methods"]
     assert {"noisy input (no denoising)", "denoising autoencoder"} <= set(methods)
     assert methods["denoising autoencoder"]["mse"] < methods["noisy input (no denoising)"]["mse"]
+
+
+@pytest.mark.parametrize("experiment, module, function", [
+    ("pca-vs-dense", "dae_reference.linear", "record_pca_vs_dense"),
+    ("noise-regimes", "dae_reference.train", "record_noise_regimes"),
+    ("audit", "dae_reference.audit", "record_audit"),
+])
+def test_record_runs_the_experiment_into_the_file_asked_for(monkeypatch, capsys, tmp_path, experiment, module, function):
+    import importlib
+
+    written = []
+    monkeypatch.setattr(importlib.import_module(module), function, written.append)
+    assert main(["record", experiment, "--out", str(tmp_path / "sub" / "x.json")]) == 0
+    assert written == [tmp_path / "sub" / "x.json"] and (tmp_path / "sub").is_dir()
+    assert f"wrote {tmp_path / 'sub' / 'x.json'}" in capsys.readouterr().out

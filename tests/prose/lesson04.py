@@ -5,7 +5,7 @@ import json
 from autograder.course import ROOT, load_thresholds
 from tests.prose import Claim
 
-NOISE_REGIMES = ROOT / "results" / "quick" / "noise_regimes.json"  # python -m dae_reference.train --profile quick
+NOISE_REGIMES = ROOT / "results" / "quick" / "noise_regimes.json"  # python -m dae_reference record noise-regimes
 
 
 def _fixed_vs_fresh(recorded):

@@ -1,7 +1,7 @@
 """The numbers lesson 6's prose quotes (see tests/prose/__init__.py).
 
 Every measurement comes from ``results/full/audit.json``, written by
-``python -m dae_reference.audit`` on the shipped weights with the lesson's
+``python -m dae_reference record audit`` on the shipped weights with the lesson's
 settings (5,000 images per set, 256 per shifted set, the lesson's noise seeds).
 """
 

@@ -1,0 +1,42 @@
+"""The README's results of the full run are re-derived from results/full/evaluation.json."""
+
+import json
+import re
+
+from autograder.course import ROOT
+
+EVALUATION = json.loads((ROOT / "results" / "full" / "evaluation.json").read_text())
+README = (ROOT / "README.md").read_text()
+
+
+def results_table():
+    """The README's table of denoisers, rendered from the recorded evaluation."""
+    rows = ["| method | setting | MSE | PSNR (dB) | SSIM |", "|---|---|---|---|---|"]
+    for name, scores in EVALUATION["methods"].items():
+        cells = [name, scores.get("setting") or "", f"{scores['mse']:.4f}", f"{scores['psnr']:.2f}", f"{scores['ssim']:.3f}"]
+        if name == "denoising autoencoder":
+            cells = [f"**{c}**" if c else c for c in cells]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def test_the_results_table_is_the_recorded_evaluation():
+    assert results_table() in README, "README's table of denoisers differs from evaluation.json:\n" + results_table()
+
+
+def test_the_results_paragraph_quotes_the_recorded_evaluation():
+    methods = EVALUATION["methods"]
+    dae, linear = methods["denoising autoencoder"], methods["linear MMSE filter"]
+    robustness = dict(zip(EVALUATION["robustness"]["sigmas"], EVALUATION["robustness"]["denoising autoencoder"]))
+    per_class = dae["per_class_mse"]
+    quoted = {
+        "24% lower": f"{1 - dae['mse'] / linear['mse']:.0%} lower",
+        "1.4 dB": f"{dae['psnr'] - linear['psnr']:.1f} dB",
+        "0.12 of SSIM": f"{dae['ssim'] - linear['ssim']:.2f} of SSIM",
+        "(0.0102 on clean input)": f"({robustness[0.0]:.4f} on clean input)",
+        "trousers\n(MSE 0.0087)": f"trousers\n(MSE {per_class['Trouser']:.4f})",
+        "sandals and bags (0.0182)": f"sandals and bags ({max(per_class['Sandal'], per_class['Bag']):.4f})",
+    }
+    section = README[README.index("## Results of the full run"):README.index("## Speed")]
+    for text, derived in quoted.items():
+        assert re.sub(r"\s+", " ", derived) in re.sub(r"\s+", " ", section), f"README says {text!r}; the results give {derived!r}"

@@ -36,8 +36,8 @@ def _flagged(name, words):
 
 def _residual_aurocs(recorded):
     auroc = {name: _ood(recorded, name, "residual")["auroc"] for name in recorded.audit["out_of_distribution"]["sets"]}
-    return (f"{auroc['inverted garments']:.2f} for the inverted garments, {auroc['rotated garments']:.2f} for the rotated "
-            f"ones and {auroc['handwritten digits']:.2f} for the digits")
+    return (f"{auroc['inverted garments']:.2f} for the inverted garments and {auroc['rotated garments']:.2f} for the rotated "
+            f"ones, chance, and {auroc['handwritten digits']:.2f} for the digits")
 
 
 def _code_aurocs(recorded):
@@ -58,6 +58,14 @@ def _disparity(kind, words):
     return derive
 
 
+def _raw_worst_rank_per_unit_of_signal(recorded):
+    classes = recorded.audit["classes"]
+    worst_raw = classes["raw"]["worst"]
+    ranking = sorted(classes["normalised"]["per_class"], key=classes["normalised"]["per_class"].get, reverse=True)
+    place = ["worst", "second worst", "third worst", "fourth worst"][ranking.index(worst_raw)]
+    return f"the {worst_raw.lower()} drops to {place}"
+
+
 CLAIMS = [
     Claim("about 2% above the training error", _memorization),
     Claim("median distance 3.31 against 3.77", _medians),
@@ -65,14 +73,15 @@ CLAIMS = [
     Claim("99.6% of them are flagged", _flagged("inverted garments", "{} of them are flagged")),
     Claim("2.0% are flagged", _flagged("rotated garments", "{} are flagged")),
     Claim("none is flagged", _flagged("handwritten digits", "{} is flagged")),
-    Claim("0.47 for the inverted garments, 0.49 for the rotated ones and 0.38 for the digits", _residual_aurocs),
+    Claim("0.47 for the inverted garments and 0.49 for the rotated ones, chance, and 0.38 for the digits", _residual_aurocs),
     Claim("(AUROC 1.00)", lambda recorded: f"(AUROC {_ood(recorded, 'inverted garments', 'oracle')['auroc']:.2f})"),
     Claim("AUROC 1.00 for the inverted garments, 0.85 for the rotated garments and 0.85 for the digits", _code_aurocs),
     Claim("it flags 13% of the rotated garments and 0.4% of the digits", _code_flags),
-    Claim("the bag is served worst and the trouser best, a disparity of 2.05",
-          _disparity("raw", "the {worst} is served worst and the {best} best, a disparity of {disparity}")),
-    Claim("the sandal is served worst and the coat best, a disparity of 4.55",
-          _disparity("normalised", "the {worst} is served worst and the {best} best, a disparity of {disparity}")),
+    Claim("the trouser is served best and the bag worst on these images, a disparity of 2.05",
+          _disparity("raw", "the {best} is served best and the {worst} worst on these images, a disparity of {disparity}")),
+    Claim("the coat is served best and the sandal worst, a disparity of 4.55",
+          _disparity("normalised", "the {best} is served best and the {worst} worst, a disparity of {disparity}")),
+    Claim("the bag drops to third worst", _raw_worst_rank_per_unit_of_signal),
 ]
 
 SETTINGS = [

@@ -6,7 +6,7 @@ import numpy as np
 
 from autograder.core import Exercise, Wrong, as_model, expect_shape
 from autograder.course import load_thresholds
-from dae_reference import device, train
+from dae_reference import device
 
 LESSON = "04_training"
 
@@ -72,7 +72,7 @@ make_datasets = Exercise("make_datasets", LESSON)
 
 @make_datasets.part(1, public=True)
 def _batches(fn):
-    """returns (train_ds, val_ds) of float32 (noisy, clean) batches of batch_size images"""
+    """returns (train_ds, val_ds) of float32 (noisy, clean) batches of batch_size images, the noisy ones in [0, 1]"""
     train_ds, val_ds = _datasets(fn, batch_size=32)
     for ds, what in [(train_ds, "train_ds"), (val_ds, "val_ds")]:
         noisy, clean = next(iter(ds))
@@ -84,13 +84,15 @@ def _batches(fn):
             if dtype != np.float32:
                 raise Wrong(f"the {which} batches of {what} are {dtype}, expected float32 as the docstring promises: "
                             "NumPy noise is float64, convert with .astype(np.float32) (or tf.cast)")
-    noisy, clean = _epoch(train_ds, "train_ds")
-    _image_index(clean, "train_ds")
-    if np.allclose(noisy, clean):
-        raise Wrong("the noisy training images equal the clean ones: corrupt the inputs, keep the targets clean")
-    noisy, clean = _epoch(val_ds, "val_ds")
-    if np.allclose(noisy, clean):
-        raise Wrong("the noisy validation images equal the clean ones: corrupt the inputs, keep the targets clean")
+    for ds, what in [(train_ds, "training"), (val_ds, "validation")]:
+        noisy, clean = _epoch(ds, what)
+        if what == "training":
+            _image_index(clean, "train_ds")
+        if np.allclose(noisy, clean):
+            raise Wrong(f"the noisy {what} images equal the clean ones: corrupt the inputs, keep the targets clean")
+        if noisy.min() < 0 or noisy.max() > 1:
+            raise Wrong(f"the noisy {what} images range from {noisy.min():.2f} to {noisy.max():.2f} with sigma=0.5: "
+                        "the noise is not clipped; clip the noisy images to [0, 1] (tf.clip_by_value), as pixels are")
 
 
 @make_datasets.part(1, public=True)
@@ -218,10 +220,12 @@ def _fit_tiny(fn, epochs):
     import keras
     import tensorflow as tf
 
-    model = train.compile_autoencoder(_tiny_model(), learning_rate=1e-2)
+    model = _tiny_model()  # compiled here, not by compile_autoencoder: a mistake there is not counted twice
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2), loss="mse")
     x = np.random.default_rng(42).random((64, 6), dtype=np.float32)
+    x_val = np.random.default_rng(43).random((16, 6), dtype=np.float32)  # not training data, so that validating on train_ds shows
     train_ds = tf.data.Dataset.from_tensor_slices((x, x)).batch(16)
-    val_ds = tf.data.Dataset.from_tensor_slices((x[:16], x[:16])).batch(16)
+    val_ds = tf.data.Dataset.from_tensor_slices((x_val, x_val)).batch(16)
     before = model.evaluate(val_ds, verbose=0)
     history = fn(model, train_ds, val_ds, epochs=epochs)
     if not isinstance(history, keras.callbacks.History):
@@ -234,6 +238,10 @@ def _fit_tiny(fn, epochs):
         if len(values) != epochs:
             raise Wrong(f"history.history[{key!r}] has {len(values)} values after epochs={epochs}, expected {epochs}: "
                         "epochs is ignored; pass epochs=epochs to fit")
+    after = model.evaluate(val_ds, verbose=0)
+    if not np.isclose(history.history["val_loss"][-1], after, rtol=1e-3):
+        raise Wrong(f"the History's last validation loss is {history.history['val_loss'][-1]:.4f} where the loss on val_ds "
+                    f"is {after:.4f}: the model was validated on other data; pass validation_data=val_ds, not train_ds")
     return history, before
 
 

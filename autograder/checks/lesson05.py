@@ -74,10 +74,15 @@ def _compare_scores(fn, denoise, seed, what, brightest):
     if not isinstance(scores, dict) or not {"mse", "psnr", "ssim"} <= set(scores):
         raise Wrong(f"evaluate_denoiser should return a dict with keys 'mse', 'psnr', 'ssim', got {scores!r:.80}")
     got = {key: as_number(scores[key], f"scores[{key!r}]") for key in ("mse", "psnr", "ssim")}
+    # Every reference value is computed from the check's own inputs, before the answer is judged, so that the
+    # student image's quick checks, which replay recorded reference values, can give every message too.
     estimate = np.asarray(denoise(noisy))
     expected = evaluate.denoising_scores(clean, estimate)
+    mix_ups = {"untouched": evaluate.denoising_scores(clean, noisy),
+               "swapped": evaluate.denoising_scores(noisy, np.asarray(denoise(clean))),
+               "ssim with data_range 255": evaluate.per_image_ssim(clean, estimate, data_range=255).mean()}
     if not _scores_match(got, expected):
-        _name_the_mix_up(got, expected, clean, noisy, denoise, what)
+        _name_the_mix_up(got, mix_ups, what)
     if not np.isclose(got["mse"], expected["mse"], rtol=1e-4):
         raise Wrong(f"the MSE of {what} is {got['mse']:.4g}, expected {expected['mse']:.4g}: it is the mean over images "
                     "of each image's mean squared error between denoise_fn(x_noisy) and x_clean")
@@ -89,26 +94,24 @@ def _compare_scores(fn, denoise, seed, what, brightest):
         raise Wrong(f"the PSNR of {what} is {got['psnr']:.3f} dB, expected {expected['psnr']:.3f}: {hint}")
     if not np.isclose(got["ssim"], expected["ssim"], atol=2e-3):
         raise Wrong(f"the SSIM of {what} is {got['ssim']:.4f}, expected {expected['ssim']:.4f}: "
-                    + _ssim_hint(got["ssim"], clean, estimate))
+                    + _ssim_hint(got["ssim"], clean, estimate, mix_ups["ssim with data_range 255"]))
 
 
 def _scores_match(got, expected):
     return all(np.isclose(got[key], expected[key], rtol=1e-3, atol=1e-3) for key in ("mse", "ssim"))
 
 
-def _name_the_mix_up(got, expected, clean, noisy, denoise, what):
+def _name_the_mix_up(got, mix_ups, what):
     """Raise ``Wrong`` naming the mix-up if ``got`` are the scores of the input itself or of swapped arguments."""
-    untouched = evaluate.denoising_scores(clean, noisy)
-    if _scores_match(got, untouched):
+    if _scores_match(got, mix_ups["untouched"]):
         raise Wrong(f"the scores of {what} are those of the noisy input itself: call denoise_fn(x_noisy) and score "
                     "what it returns against x_clean")
-    swapped = evaluate.denoising_scores(noisy, np.asarray(denoise(clean)))
-    if _scores_match(got, swapped):
+    if _scores_match(got, mix_ups["swapped"]):
         raise Wrong(f"the scores of {what} come from (noisy, clean) swapped: denoise x_noisy and compare the "
                     "result with x_clean")
 
 
-def _ssim_hint(ssim, clean, estimate):
+def _ssim_hint(ssim, clean, estimate, ssim_255):
     """Words naming the likely SSIM mistake."""
     per_image_range = np.mean([
         structural_similarity(c.squeeze(), e.squeeze(), data_range=float(c.max() - c.min()))
@@ -116,7 +119,7 @@ def _ssim_hint(ssim, clean, estimate):
     if np.isclose(ssim, per_image_range, atol=2e-3):
         return ("data_range was taken from each image's own range; the images lie in [0, 1] whatever one image "
                 "spans, so pass data_range=1")
-    if np.isclose(ssim, evaluate.per_image_ssim(clean, estimate, data_range=255).mean(), atol=2e-3):
+    if np.isclose(ssim, ssim_255, atol=2e-3):
         return "data_range=255 is for 8-bit images; these lie in [0, 1], so pass data_range=1"
     return "the mean over images of skimage.metrics.structural_similarity(clean, denoised, data_range=1) on 2-D images"
 

@@ -102,6 +102,18 @@ def _compile_mae(model, learning_rate=1e-3):
     return model
 
 
+def _datasets_unclipped(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
+    """The reference's pipeline without tf.clip_by_value: noisy pixels outside [0, 1]."""
+    def corrupt(clean, pair):
+        return clean + tf.random.stateless_normal(tf.shape(clean), seed=pair, stddev=sigma), clean
+
+    images = tf.data.Dataset.from_tensor_slices(x_train).shuffle(10_000, seed=seed)
+    pairs = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+    train_ds = tf.data.Dataset.zip(images, pairs).map(corrupt).batch(batch_size)
+    val_noisy = x_val + tf.random.stateless_normal(tf.shape(x_val), seed=(seed, 0), stddev=sigma)
+    return train_ds, tf.data.Dataset.from_tensor_slices((val_noisy, x_val)).batch(batch_size)
+
+
 def _precision_any_gpu():
     return "mixed_float16" if tf.config.list_physical_devices("GPU") else "float32"
 
@@ -118,6 +130,7 @@ WRONG = {
         Mistake(_datasets_global_seed, "the global-seed trap", public=True),
         Mistake(_datasets_set_seed_inside, "two builds with the same seed give different training noise", public=True),
         Mistake(_datasets_noise_drawn_once, "repeats, position by position, every epoch", public=True),
+        Mistake(_datasets_unclipped, "the noise is not clipped", public=True),
     ],
     "compile_autoencoder": [
         Mistake(_compile_sgd, "expected Adam", public=True),
@@ -129,6 +142,8 @@ WRONG = {
                 "trained without validation data", public=True),
         Mistake(lambda model, train_ds, val_ds, epochs: model.fit(train_ds, validation_data=val_ds, epochs=3, verbose=0),
                 "epochs is ignored"),
+        Mistake(lambda model, train_ds, val_ds, epochs: model.fit(train_ds, validation_data=train_ds, epochs=epochs, verbose=0),
+                "validated on other data", public=True),
     ],
     "choose_precision": [Mistake(_precision_any_gpu, "compute capability 6.1"),
                          Mistake(lambda: "float32", "float32"), Mistake(lambda: "mixed_float16", "mixed_float16")],

@@ -151,7 +151,8 @@ def _dense_hidden_relu(fn):
     curvature = np.abs(logits[0] + logits[1] - 2 * logits[2]).max()
     slope = np.abs(logits[0] - logits[2]).max()
     if curvature <= 1e-3 * max(slope, 1e-6):
-        raise Wrong("the hidden layer is linear, so the model is a sigmoid of a linear map: give the hidden Dense layer "
+        raise Wrong("the output's logit is symmetric in the input, as it is when the hidden layer has no activation "
+                    "(a sigmoid of a linear map) or one symmetric about 0 (tanh, sigmoid): give the hidden Dense layer "
                     "activation='relu'")
 
 

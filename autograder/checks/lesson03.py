@@ -172,6 +172,10 @@ def _decoder_layers(fn):
     kinds = _kinds(decoder)
     if kinds.count("UpSampling2D") != 2:
         raise Wrong(f"build_decoder() has the layers {kinds}, expected two UpSampling2D")
+    modes = [layer.interpolation for layer in flat_layers(decoder) if type(layer).__name__ == "UpSampling2D"]
+    if any(mode != "nearest" for mode in modes):
+        raise Wrong(f"build_decoder()'s UpSampling2D layers interpolate {modes}: the tutorial's decoder repeats each "
+                    "value (UpSampling2D(2), interpolation='nearest', the default) and lets the next Conv2D smooth")
 
 
 @build_decoder.part(1, public=True)

@@ -341,7 +341,10 @@ def _training_loss(history, profile):
 
 def _expect_below(history, profile, key):
     threshold = load_thresholds()[profile][f"{key}_max"]
-    final = float(_history_dict(history)[key][-1])
-    if not final <= threshold:
+    values = _history_dict(history).get(key) or []
+    if not values:
+        raise Wrong(f"the History has no {key!r}: train_autoencoder must fit with validation_data=val_ds")
+    final = float(values[-1])
+    if not 0 < final <= threshold:
         raise Wrong(f"the final {key} is {final:.4f}, expected at most {threshold:.4f} for the {profile!r} profile "
                     "(the reference's worst seed plus 10%): check the noise, the model and the optimizer above")

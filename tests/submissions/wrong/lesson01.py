@@ -45,6 +45,11 @@ def _pca_uncentred(x, k):
     return (flat @ vt[:k].T @ vt[:k]).reshape(np.shape(x))
 
 
+def _dense_tanh_hidden(code_dim):
+    return keras.Sequential([keras.Input((28, 28, 1)), layers.Flatten(), layers.Dense(code_dim, activation="tanh"),
+                             layers.Dense(784, activation="sigmoid"), layers.Reshape((28, 28, 1))])
+
+
 WRONG = {
     "mse": [Mistake(lambda x, x_hat: np.sum((x - x_hat) ** 2), "the sum of the squared differences", public=True),
             Mistake(lambda x, x_hat: np.mean(np.abs(np.subtract(x, x_hat))), "mean absolute difference", public=True)],
@@ -56,6 +61,7 @@ WRONG = {
         Mistake(_dense_relu_output, "sigmoid", public=True),
         Mistake(_dense_linear_output, "activation='sigmoid'", public=True),
         Mistake(_dense_linear_hidden, "activation='relu'", public=True),
+        Mistake(_dense_tanh_hidden, "symmetric about 0 (tanh, sigmoid)", public=True),
         Mistake(_dense_fixed_code, "code_dim is ignored", public=True),
         Mistake(_dense_without_reshape, "reshape", public=True),
         Mistake(_dense_two_hidden_layers, "parameters", public=True),

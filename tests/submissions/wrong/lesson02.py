@@ -74,6 +74,12 @@ def _stats_mean_over_all(x, sigma):
     return {"mean": effective.mean(), "std": effective.std(), "mean_on_black": effective.mean()}
 
 
+def _stats_black_chosen_by_the_noisy_image(x, sigma):
+    noisy = right.add_gaussian_noise(x, sigma, seed=0)
+    noise = noisy - x
+    return {"mean": float(noise.mean()), "std": float(noise.std()), "mean_on_black": float(noise[noisy == 0].mean())}
+
+
 WRONG = {
     "add_gaussian_noise": [
         Mistake(lambda x, sigma=0.5, seed=None, clip=True: right.add_gaussian_noise(x, sigma**2, seed, clip), "variance",
@@ -107,10 +113,13 @@ WRONG = {
         Mistake(lambda x, y, data_range=1.0: 20 * np.log10(data_range**2 / np.mean((x - y) ** 2)), "20 log10", public=True),
         Mistake(lambda x, y, data_range=1.0: 10 * np.log10(1 / np.mean((x - y) ** 2)), "data_range is ignored", public=True),
         Mistake(lambda x, y, data_range=1.0: 10 * np.log10(data_range / np.mean((x - y) ** 2)), "not squared", public=True),
+        Mistake(lambda x, y, data_range=1.0: np.mean([10 * np.log10(data_range**2 / np.mean((a - b) ** 2)) for a, b in zip(x, y)]),
+                "mean of the images' PSNRs", public=True),
     ],
     "clipped_noise_stats": [
         Mistake(lambda x, sigma: {"mean": 0.0, "std": sigma, "mean_on_black": 0.0}, "before clipping", public=True),
         Mistake(_stats_unclipped, "before clipping", public=True),
         Mistake(_stats_mean_over_all, "pixels where x == 0"),
+        Mistake(_stats_black_chosen_by_the_noisy_image, "choose the pixels by the clean image", public=True),
     ],
 }

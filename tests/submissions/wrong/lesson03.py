@@ -82,6 +82,14 @@ def _autoencoder_without_sigmoid():
     return keras.Sequential([keras.Input((28, 28, 1)), right.build_encoder(), _decoder_without_sigmoid()])
 
 
+def _decoder_bilinear(code_shape=(7, 7, 64)):
+    return keras.Sequential([keras.Input(code_shape), layers.Conv2D(64, 3, activation="relu", padding="same"),
+                             layers.UpSampling2D(interpolation="bilinear"),
+                             layers.Conv2D(32, 3, activation="relu", padding="same"),
+                             layers.UpSampling2D(interpolation="bilinear"),
+                             layers.Conv2D(1, 3, activation="sigmoid", padding="same")])
+
+
 WRONG = {
     "conv2d_params": [Mistake(lambda k, c, f: k * k * c * f, "biases are missing", public=True)],
     "build_encoder": [Mistake(_encoder_average_pooling, "MaxPooling2D"), Mistake(_encoder_16_filters, "18,816", public=True),
@@ -92,7 +100,8 @@ WRONG = {
                       Mistake(_decoder_transposed, "Conv2D layers with [64, 1] filters"),
                       Mistake(_decoder_fixed_code, "code_shape", public=True),
                       Mistake(_decoder_upsampling_first, "wrong order", public=True),
-                      Mistake(_decoder_linear_first, "activation='relu'", public=True)],
+                      Mistake(_decoder_linear_first, "activation='relu'", public=True),
+                      Mistake(_decoder_bilinear, "interpolation='nearest'")],
     "build_autoencoder": [Mistake(_autoencoder_without_sigmoid, "expected [0, 1]", public=True),
                           Mistake(_autoencoder_small_encoder, "74,497", public=True),
                           Mistake(_autoencoder_own_layers, "does not call")],

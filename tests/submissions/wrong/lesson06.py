@@ -26,6 +26,11 @@ def _disparity_ignoring_nan(per_class):
     return np.max(per_class) / np.min(per_class)
 
 
+def _mean_distance(samples, reference):
+    a, b = np.reshape(samples, (len(samples), -1)), np.reshape(reference, (len(reference), -1))
+    return np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=-1)).mean(axis=1)
+
+
 WRONG = {
     "memorization_gap": [
         Mistake(lambda tr, te: np.mean(tr) - np.mean(te), "sign is flipped", public=True),
@@ -34,6 +39,7 @@ WRONG = {
         Mistake(lambda s, r: right.nearest_neighbor_distance(s, r) ** 2, "squared distances", public=True),
         Mistake(_expansion_unclipped, "rounds to a small negative squared distance", public=True),
         Mistake(_expansion_in_float32, "lost precision (float32 arithmetic?)", public=True),
+        Mistake(_mean_distance, "not a mean, a sum or an index", public=True),
     ],
     "ood_flags": [
         Mistake(lambda e, t: np.asarray(e) < t, "above the threshold", public=True),

@@ -15,7 +15,6 @@ import platform
 import shutil
 import tempfile
 import time
-from pathlib import Path
 
 from autograder.course import LESSONS, solution_path
 from dae_reference.device import cpu_cores

@@ -36,7 +36,6 @@ import inspect
 import json
 import pickle
 import shutil
-import sys
 from pathlib import Path
 from unittest import mock
 

@@ -11,7 +11,6 @@ student anyway. A leak found later becomes a case here.
 """
 
 import fnmatch
-import inspect
 import json
 import os
 import re

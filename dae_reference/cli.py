@@ -1,8 +1,9 @@
-"""Command line: ``python -m dae_reference {train,evaluate,run} ...``.
+"""Command line: ``python -m dae_reference {train,evaluate,run,record} ...``.
 
     train      train the autoencoder, save model.keras, history.json, metrics.json
     evaluate   score a saved model against the noisy input and fair baselines, draw the figures
     run        train, then evaluate (the course's main job)
+    record     re-run an experiment whose numbers a lesson quotes, into results/ (README, "Recorded results")
 
 Every failure the user can fix (a bad argument, no data set, a broken model
 file) ends with one line on stderr and a non-zero exit status.

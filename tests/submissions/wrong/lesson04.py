@@ -87,6 +87,29 @@ def _datasets_noise_drawn_once(x_train, x_val, batch_size=128, sigma=0.5, seed=4
     return _pipeline(x_train, seed, batch_size, corrupt), _validation(x_val, batch_size, sigma, seed)
 
 
+def _datasets_shared_generator(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
+    """One seeded tf.random.Generator shared by the calls of a parallel map: new noise each epoch, in thread order."""
+    generator = tf.random.Generator.from_seed(seed)
+
+    def corrupt(clean):
+        return tf.clip_by_value(clean + generator.normal(tf.shape(clean), stddev=sigma), 0.0, 1.0), clean
+
+    return _pipeline(x_train, seed, batch_size, corrupt), _validation(x_val, batch_size, sigma, seed)
+
+
+def _datasets_numpy_in_map(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
+    """NumPy's seeded generator called through tf.numpy_function in a parallel map."""
+    rng = np.random.default_rng(seed)
+
+    def noisy(clean):
+        return np.clip(clean + sigma * rng.standard_normal(clean.shape), 0, 1).astype(np.float32)
+
+    def corrupt(clean):
+        return tf.reshape(tf.numpy_function(noisy, [clean], tf.float32), tf.shape(clean)), clean
+
+    return _pipeline(x_train, seed, batch_size, corrupt), _validation(x_val, batch_size, sigma, seed)
+
+
 def _compile_default_rate(model, learning_rate=1e-3):
     model.compile(optimizer="adam", loss="mse")
     return model
@@ -128,7 +151,9 @@ WRONG = {
         Mistake(_datasets_sigma_ignored, "sigma is ignored", public=True),
         Mistake(_datasets_seed_ignored, "the seed is ignored", public=True),
         Mistake(_datasets_global_seed, "the global-seed trap", public=True),
-        Mistake(_datasets_set_seed_inside, "two builds with the same seed give different training noise", public=True),
+        Mistake(_datasets_set_seed_inside, "tf.random.normal inside a parallel Dataset.map", public=True),
+        Mistake(_datasets_shared_generator, "a tf.random.Generator inside a parallel Dataset.map", public=True),
+        Mistake(_datasets_numpy_in_map, "NumPy in a numpy_function inside a parallel Dataset.map", public=True),
         Mistake(_datasets_noise_drawn_once, "repeats, position by position, every epoch", public=True),
         Mistake(_datasets_unclipped, "the noise is not clipped", public=True),
     ],

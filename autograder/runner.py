@@ -332,10 +332,10 @@ def copy_folder(folder, copy):
 @functools.cache
 def kernel_manager_class():
     """``SandboxKernelManager``, made on first use: jupyter_client is imported only where a kernel starts."""
-    from jupyter_client import KernelManager
+    from jupyter_client import AsyncKernelManager
     from traitlets import CaselessStrEnum, Unicode
 
-    class SandboxKernelManager(KernelManager):
+    class SandboxKernelManager(AsyncKernelManager):
         """A Jupyter kernel manager whose kernel runs in ``autograder.sandbox``'s sandbox.
 
         The kernel has no network, so it listens on Unix socket files
@@ -371,6 +371,11 @@ def kernel_manager_class():
 
         def format_kernel_cmd(self, extra_arguments=None):
             return sandbox.arguments(self.sandbox, super().format_kernel_cmd(extra_arguments))
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            # bwrap's own environment stays readable in its /proc/1/environ inside: give it none of the grader's
+            kw["env"] = {"PATH": os.environ.get("PATH", os.defpath)}
+            await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return SandboxKernelManager
 

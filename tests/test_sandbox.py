@@ -137,7 +137,7 @@ def grade_attacks(root, names, sandbox_mode):
         grades = {row["student"]: row for row in csv.DictReader(f)}
     return {"status": status, "grades": grades, "received": listener.received, "wrote_project": wrote_project,
             "gradebook": (course / "gradebook.db").read_text(), "victim": victim.read_text(),
-            "home": sorted(p.name for p in home.iterdir()), "workdirs": sorted(p.name for p in submitted.iterdir())}
+            "workdirs": sorted(p.name for p in submitted.iterdir())}
 
 
 def refused(grades, name):
@@ -178,7 +178,6 @@ def test_the_sandbox_leaves_every_other_file_and_grade_alone(sandboxed):
     assert sandboxed["victim"] == Path(solution_path(LESSON)).read_text()
     assert not sandboxed["wrote_project"]
     assert sandboxed["received"] == []
-    assert sandboxed["home"] == ["secret.txt"]
     assert float(sandboxed["grades"]["victim"]["score"]) == FULL_MARKS
     assert not refused(sandboxed["grades"], "victim")
     assert not any(name.startswith("fill") for name in sandboxed["workdirs"])  # the disk filler wrote in its sandbox

@@ -44,7 +44,7 @@ ATTACKS = {
     "fork_bomb": ("import os, time\nfor _ in range(100_000):\n    if os.fork() == 0:\n        time.sleep(20)\n"
                   "        os._exit(0)", True),
     "fills_disk": ("import itertools\nchunk = b'x' * (1 << 24)\nfor n in itertools.count():\n"
-                   "    with open(f'fill{{n}}.bin', 'wb') as f:\n        for _ in range(64):\n            f.write(chunk)",
+                   "    with open(f'fill{{n}}.bin', 'wb') as f:\n        for _ in range(8):\n            f.write(chunk)",
                    True),
 }
 # Not an isolation attack, and not stopped by the sandbox: psnr quits the kernel when the hidden test calls it.

@@ -22,9 +22,9 @@ E2E_NODE := .e2e/node
 # environment without its stale pins (deploy/exchange-requirements.txt).
 NGSHARE_VENV := .e2e/ngshare-venv
 
-.PHONY: setup data run test full bench bench-gpu lessons e2e e2e-setup student-image-context clean
+.PHONY: setup data sandbox run test full bench bench-gpu lessons e2e e2e-setup student-image-context clean
 
-setup: $(VENV)/.installed data
+setup: $(VENV)/.installed data sandbox
 
 # PYTHONWARNINGS=ignore: setuptools prints a banner on every editable install, a notice that reads like an error.
 $(VENV)/.installed: pyproject.toml
@@ -35,6 +35,10 @@ $(VENV)/.installed: pyproject.toml
 
 data: $(VENV)/.installed
 	scripts/install-data.sh $(PY)
+
+# bubblewrap: the sandbox each graded notebook's kernel runs in (autograder/sandbox.py)
+sandbox:
+	scripts/install-bubblewrap.sh
 
 run: setup
 	$(PY) -m dae_reference run

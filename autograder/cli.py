@@ -3,7 +3,11 @@
 PATH is one notebook, one student's folder, or a folder of student folders
 (nbgrader's ``submitted/`` layout works as it is). Each notebook is graded in
 a process of its own, with a time and a memory limit, by the same cells and
-scoring rule as nbgrader's autograde. Writes:
+scoring rule as nbgrader's autograde; its kernel, the student's code, runs in
+a bubblewrap sandbox (``--sandbox required``, the default: no network, no view
+of other submissions, solutions/ or the output; see autograder/sandbox.py).
+Where no sandbox can be made the grader says why and stops; ``--sandbox off``
+grades with the instructor's rights, as nbgrader does. Writes:
 
     grades.csv            one row per student and notebook: student,notebook,score,max_score,flags
     grades_exercises.csv  one row per exercise: student,notebook,exercise,score,max_score,feedback
@@ -21,7 +25,8 @@ import sys
 from pathlib import Path
 
 from autograder.course import CELL_TIMEOUT_S, LESSONS, TRAINING_CELLS
-from autograder.runner import MEMORY_LIMIT_MB, NOTEBOOK_TIMEOUT_S, grade_notebook
+from autograder.runner import MEMORY_LIMIT_MB, NOTEBOOK_TIMEOUT_S, SANDBOX_MODES, check_sandbox, grade_notebook
+from autograder.sandbox import SandboxUnavailable
 
 
 class UsageError(Exception):
@@ -124,6 +129,9 @@ def build_parser():
                        f"{max(TRAINING_CELLS.values())} for lesson 4's training)")
     grade.add_argument("--timeout", type=int, default=NOTEBOOK_TIMEOUT_S, help=f"seconds per notebook (default {NOTEBOOK_TIMEOUT_S})")
     grade.add_argument("--memory-mb", type=int, default=MEMORY_LIMIT_MB, help=f"memory per notebook (default {MEMORY_LIMIT_MB})")
+    grade.add_argument("--sandbox", choices=SANDBOX_MODES, default="required",
+                       help="run each notebook's kernel in a bubblewrap sandbox (required, the default) "
+                            "or with your rights (off)")
     return parser
 
 
@@ -134,10 +142,13 @@ def main(argv=None):
             if getattr(args, name) is not None and getattr(args, name) < 1:
                 raise UsageError(f"--{name.replace('_', '-')}={getattr(args, name)} is invalid: expected a positive integer")
         submissions = find_submissions(args.path)
+        check_sandbox(args.sandbox)  # once for the run, before any student's code
+        if args.sandbox == "off":
+            print("warning: --sandbox off: the students' code runs with your rights", file=sys.stderr)
         results = grade_all(submissions, args.jobs, print_progress, cell_timeout=args.cell_timeout,
-                            timeout=args.timeout, memory_mb=args.memory_mb)
+                            timeout=args.timeout, memory_mb=args.memory_mb, sandbox=args.sandbox)
         written = write_reports(results, args.out)
-    except UsageError as error:
+    except (UsageError, SandboxUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OSError as error:

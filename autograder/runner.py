@@ -10,12 +10,23 @@ one in a Jupyter kernel with ``$NBGRADER_EXECUTION`` set, as nbgrader does, and
 scores each test cell with nbgrader's own rule (``determine_grade``), so both
 ways give the same points. It writes its results after every graded cell: a
 submission that has to be stopped keeps what it had earned.
+
+With ``sandbox="required"`` (the default) only the kernel, the student's code,
+runs in a bubblewrap sandbox (``autograder.sandbox``): the child starts it
+through ``SandboxKernelManager``, which wraps Jupyter's kernel command in
+``bwrap`` and talks to it over Unix socket files (Jupyter's ``ipc`` transport),
+since the sandbox has no network. The cells are restored from ``solutions/``
+here, outside, before the kernel starts: the kernel never sees that folder.
+Where no sandbox can be made, ``grade_notebook`` raises ``SandboxUnavailable``;
+``sandbox="off"`` runs the kernel as before, with the grader's rights.
 """
 
+import functools
 import json
 import os
 import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,8 +34,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import course
+from autograder import course, sandbox
 from autograder.course import lesson_path, solution_path
+from autograder.sandbox import SandboxUnavailable
+
+SANDBOX_MODES = ("required", "off")
 
 NOTEBOOK_TIMEOUT_S = 900
 MEMORY_LIMIT_MB = 8192
@@ -35,15 +49,20 @@ INTEGRITY_PATTERNS = {
 }
 
 
-def grade_notebook(path, lesson, cell_timeout=None, timeout=NOTEBOOK_TIMEOUT_S, memory_mb=MEMORY_LIMIT_MB):
+def grade_notebook(path, lesson, cell_timeout=None, timeout=NOTEBOOK_TIMEOUT_S, memory_mb=MEMORY_LIMIT_MB,
+                   sandbox="required"):
     """Grade the notebook at ``path`` as lesson ``lesson`` in a child process; returns the result dict.
 
     ``cell_timeout`` (seconds per cell) overrides the course's budgets; ``timeout``
-    bounds the whole notebook and ``memory_mb`` its memory.
+    bounds the whole notebook and ``memory_mb`` its memory. ``sandbox`` is
+    ``"required"`` (the kernel runs in a sandbox; raises ``SandboxUnavailable``
+    where none can be made) or ``"off"``.
     """
+    check_sandbox(sandbox)
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "result.json"
-        command = [sys.executable, "-m", "autograder.runner", str(path), lesson, str(out), str(cell_timeout or 0), str(memory_mb)]
+        command = [sys.executable, "-m", "autograder.runner", str(path), lesson, str(out), str(cell_timeout or 0),
+                   str(memory_mb), sandbox]
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         try:
             _, stderr = child.communicate(timeout=timeout)
@@ -57,6 +76,15 @@ def grade_notebook(path, lesson, cell_timeout=None, timeout=NOTEBOOK_TIMEOUT_S, 
         result["error"] = result.get("error") or stopped
         result["flags"].append("stopped")
     return result
+
+
+def check_sandbox(mode):
+    """Raise ``SandboxUnavailable`` (one line) if ``mode`` is "required" and no sandbox can be made here."""
+    if mode not in SANDBOX_MODES:
+        raise ValueError(f"sandbox={mode!r} is invalid: expected one of {', '.join(SANDBOX_MODES)}")
+    if mode == "required" and (reason := sandbox.probe()):
+        raise SandboxUnavailable(f"no sandbox for the students' code: {reason}; "
+                                 "grade with --sandbox off to run it with your rights")
 
 
 def empty_result(path, lesson, error=None):
@@ -81,18 +109,16 @@ def _last_line(text):
 # The child ---------------------------------------------------------------------
 
 
-def run(path, lesson, out, cell_timeout=None):
+def run(path, lesson, out, cell_timeout=None, sandboxed=True):
     """Grade in this process; writes the result to ``out`` after every graded cell.
 
     ``cell_timeout`` (seconds) applies to every cell; None gives each cell the
-    course's budget (``course.cell_timeout``). A cell that kills the kernel
+    course's budget (``course.cell_timeout``). ``sandboxed`` runs the kernel
+    in a sandbox (``SandboxKernelManager``). A cell that kills the kernel
     (``os._exit()``, a crash) scores what a test cell there would, zero; the
     kernel is restarted, the cells before it run again, and grading goes on
     without it.
     """
-    from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
-
     result = empty_result(path, lesson)
     try:
         student = _read(path)
@@ -105,9 +131,31 @@ def run(path, lesson, out, cell_timeout=None):
     Path(out).write_text(json.dumps(result))
 
     os.environ["NBGRADER_EXECUTION"] = "autograde"  # the lessons pick their fast profile, as under nbgrader
+    with tempfile.TemporaryDirectory(prefix="autograder-kernel-") as scratch:
+        client = _client(notebook, path, cell_timeout, sandboxed, scratch)
+        _run_notebook(client, notebook, result, out)
+
+
+def _client(notebook, path, cell_timeout, sandboxed, scratch):
+    """The NotebookClient that runs ``notebook``: its kernel sandboxed in ``scratch`` if ``sandboxed``."""
+    from nbclient import NotebookClient
+    from traitlets.config import Config
+
     timeout_func = (lambda cell: cell_timeout) if cell_timeout else course.cell_timeout
-    client = NotebookClient(notebook, timeout_func=timeout_func, interrupt_on_timeout=True, allow_errors=True,
-                            kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}})
+    options = dict(timeout_func=timeout_func, interrupt_on_timeout=True, allow_errors=True, kernel_name="python3")
+    if not sandboxed:
+        return NotebookClient(notebook, resources={"metadata": {"path": str(Path(path).parent)}}, **options)
+    submission = Path(scratch) / "submission"
+    copy_folder(Path(path).parent, submission)
+    config = Config({"SandboxKernelManager": {"scratch": scratch, "workdir_name": Path(path).parent.name or "work"}})
+    return NotebookClient(notebook, resources={"metadata": {"path": scratch}}, kernel_manager_class=kernel_manager_class(),
+                          config=config, **options)
+
+
+def _run_notebook(client, notebook, result, out):
+    """Run ``notebook``'s cells with ``client``, again without a cell that killed the kernel."""
+    from nbclient.exceptions import DeadKernelError
+
     skip = set()
     while True:
         progress = {}
@@ -150,6 +198,9 @@ def _run_cells(client, notebook, skip, result, out, progress):
                 skip.add(index)
             elif error := _error(cell):
                 failed[_cell_name(cell)] = error
+                flag = f"cell {_cell_name(cell)} raised {error[:200]}"
+                if flag not in result["flags"]:  # a restarted kernel runs the cell again
+                    result["flags"].append(flag)
 
 
 def _score(result, cell, score, feedback, out, max_score=None):
@@ -259,7 +310,77 @@ def _first_line(text):
     return lines[0][:300] if lines else ""
 
 
+# The sandboxed kernel -----------------------------------------------------------
+
+
+def copy_folder(folder, copy):
+    """Copy the regular files of ``folder`` (not its links nor subfolders) to ``copy``, readable by all.
+
+    The copy is what the sandboxed kernel finds in its working directory; a
+    link could point at another student's work, so links are left out.
+    """
+    copy.mkdir(mode=0o755)
+    copy.chmod(0o755)  # whatever the umask: the kernel may run as a user of its own
+    budget = sandbox.SCRATCH_MB * 1024 * 1024 // 2
+    for entry in sorted(folder.iterdir()):
+        if not entry.is_symlink() and entry.is_file() and entry.stat().st_size <= budget:
+            budget -= entry.stat().st_size
+            shutil.copyfile(entry, copy / entry.name, follow_symlinks=False)
+            (copy / entry.name).chmod(0o644)
+
+
+@functools.cache
+def kernel_manager_class():
+    """``SandboxKernelManager``, made on first use: jupyter_client is imported only where a kernel starts."""
+    from jupyter_client import AsyncKernelManager
+    from traitlets import CaselessStrEnum, Unicode
+
+    class SandboxKernelManager(AsyncKernelManager):
+        """A Jupyter kernel manager whose kernel runs in ``autograder.sandbox``'s sandbox.
+
+        The kernel has no network, so it listens on Unix socket files
+        (``transport="ipc"``) in a folder of its own, the one folder it shares
+        with the grader. Interrupts are sent as messages on the control
+        channel, since a signal to bwrap would not reach the kernel inside.
+        """
+
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+        scratch = Unicode(config=True, help="a host folder of this kernel's: holds the copy of the notebook's folder")
+        workdir_name = Unicode("work", config=True, help="the working directory's name in the sandbox")
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.ipc_dir = Path(tempfile.mkdtemp(prefix="ipc-", dir=self.scratch))
+            self.sandbox = sandbox.describe(Path(self.scratch) / "submission", self.ipc_dir, self.workdir_name)
+            if self.sandbox.uid:  # the kernel runs as a user of its own: it creates its sockets here
+                os.chown(self.ipc_dir, self.sandbox.uid, self.sandbox.uid)
+            self.connection_file = str(self.ipc_dir / "kernel.json")
+            self.ip = str(self.ipc_dir / "kernel")  # the socket files are kernel-PORT
+
+        @property
+        def kernel_spec(self):
+            spec = super().kernel_spec
+            if spec is not None:
+                spec.interrupt_mode = "message"
+            return spec
+
+        def write_connection_file(self, **kwargs):
+            super().write_connection_file(**kwargs)
+            if self.sandbox.uid:
+                os.chown(self.connection_file, self.sandbox.uid, self.sandbox.uid)
+
+        def format_kernel_cmd(self, extra_arguments=None):
+            return sandbox.arguments(self.sandbox, super().format_kernel_cmd(extra_arguments))
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            # bwrap's own environment stays readable in its /proc/1/environ inside: give it none of the grader's
+            kw["env"] = {"PATH": os.environ.get("PATH", os.defpath)}
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return SandboxKernelManager
+
+
 if __name__ == "__main__":
-    notebook_path, lesson_name, out_path, timeout_s, memory_mb = sys.argv[1:6]
+    notebook_path, lesson_name, out_path, timeout_s, memory_mb, sandbox_mode = sys.argv[1:7]
     limit_memory(int(memory_mb))
-    run(notebook_path, lesson_name, out_path, int(timeout_s) or None)
+    run(notebook_path, lesson_name, out_path, int(timeout_s) or None, sandboxed=sandbox_mode == "required")

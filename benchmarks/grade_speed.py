@@ -1,11 +1,13 @@
-"""How long grading takes: seconds per student for the six solution notebooks.
+"""How long grading takes: seconds per student for the six solution notebooks, with and without the sandbox.
 
-    python benchmarks/grade_speed.py [--students 2] [--jobs 1 2]
+    python benchmarks/grade_speed.py [--students 2] [--jobs 1 2] [--lessons 01_autoencoder_theory ...]
 
 Copies the solutions as the submissions of ``--students`` students and grades
 them with ``python -m autograder grade``'s machinery, once per ``--jobs``
-value, in one run, so that the figures compare. Grading runs the lessons under
-the smoke profile, as nbgrader does.
+value and sandbox setting (``--sandbox off``, then ``required``), in one run,
+so that the figures compare; each line gives both side by side and the
+sandbox's cost in percent. Grading runs the lessons under the smoke profile,
+as nbgrader does.
 """
 
 import argparse
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from autograder.cli import find_submissions, grade_all, total
 from autograder.course import LESSONS, solution_path
+from autograder.sandbox import probe
 from dae_reference.device import cpu_cores
 
 
@@ -24,23 +27,29 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=2)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--lessons", nargs="+", choices=LESSONS, default=list(LESSONS))
     args = parser.parse_args()
+    if reason := probe():
+        parser.error(f"no sandbox here, nothing to compare: {reason}")
     with tempfile.TemporaryDirectory() as scratch:
         for s in range(args.students):
-            for lesson in LESSONS:
+            for lesson in args.lessons:
                 folder = Path(scratch) / f"student{s}" / lesson
                 folder.mkdir(parents=True)
                 shutil.copy(solution_path(lesson), folder)
         submissions = find_submissions(scratch)
-        print(f"{args.students} students x {len(LESSONS)} notebooks, {platform.processor() or platform.machine()}, "
-              f"{cpu_cores()} CPUs")
+        print(f"{args.students} students x {len(args.lessons)} notebooks, {platform.processor() or platform.machine()}, "
+              f"{cpu_cores()} CPUs; seconds per student")
         for jobs in args.jobs:
-            start = time.perf_counter()
-            results = grade_all(submissions, jobs=jobs)
-            seconds = time.perf_counter() - start
-            full = all(total(r)[0] == total(r)[1] for _, _, r in results)
-            print(f"--jobs {jobs}: {seconds:6.1f} s in all, {seconds / args.students:6.1f} s per student"
-                  f" (all full marks: {full})", flush=True)
+            per_student, full = {}, {}
+            for sandbox in ("off", "required"):
+                start = time.perf_counter()
+                results = grade_all(submissions, jobs=jobs, sandbox=sandbox)
+                per_student[sandbox] = (time.perf_counter() - start) / args.students
+                full[sandbox] = all(total(r)[0] == total(r)[1] for _, _, r in results)
+            cost = 100 * (per_student["required"] / per_student["off"] - 1)
+            print(f"--jobs {jobs}: {per_student['off']:6.1f} s without the sandbox, {per_student['required']:6.1f} s with it"
+                  f" ({cost:+.0f}%); all full marks: {full['off']} without, {full['required']} with", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,66 @@
+"""Submissions that attack the grader: lesson 2's solution with a hostile line after the correct ``psnr``.
+
+``attack_notebook(name, targets)`` writes one: the solution notebook of lesson
+2 without its ungraded code cells (figures, explorations: a student may delete
+them; it keeps the runs short), with ``ATTACKS[name]`` added at the end of
+the ``psnr`` answer cell, at module level, so that it runs when that cell
+runs. Every attack raises when it fails, so that a refused attack leaves a
+cell error the grader flags; an attack that succeeds runs on silently (the
+tests look at its effects). ``targets`` fills in the absolute paths and the
+port an attacker would have to guess: the tests make them and know them.
+
+Each entry: the code, and whether the sandbox is expected to stop it. The
+checks' hidden inputs are still importable in the kernel (the hidden test
+cell calls ``autograder.grade`` there); only the text search flags that.
+"""
+
+import nbformat
+
+from autograder.course import solution_path
+
+LESSON = "02_noise_models"
+EXERCISE = "psnr"
+
+ATTACKS = {
+    # Reads what it must not: another student's notebook, the solutions, the checks' hidden inputs, the grader's home.
+    "reads_other_student": ("text = open({victim!r}).read()\nassert 'def psnr' in text", True),
+    "reads_solutions": ("text = open({solution!r}).read()\nassert 'BEGIN SOLUTION' in text", True),
+    "reads_hidden_inputs": ("import autograder.checks.lesson02 as hidden\ntext = open(hidden.__file__).read()\n"
+                            "assert 'def ' in text", False),
+    "reads_grader_home": ("text = open({home_secret!r}).read()\nassert 'secret' in text", True),
+    "reads_environment": (
+        "import os, glob\nfound = [os.environ.get('AUTOGRADER_TEST_SECRET', '')]\n"
+        "for path in glob.glob('/proc/[0-9]*/environ'):\n"
+        "    try:\n        found.append(open(path, 'rb').read().decode(errors='replace'))\n"
+        "    except OSError:\n        pass\n"
+        "assert any('hunter2' in text for text in found), 'no secret in the environment'", True),
+    # Writes where it must not: the gradebook, another student's notebook, the grader's code.
+    "writes_gradebook": ("open({gradebook!r}, 'w').write('alice,02_noise_models,100,14')", True),
+    "writes_other_student": ("open({victim!r}, 'w').write('{{}}')", True),
+    "writes_grader_code": ("open({project_file!r}, 'w').write('grade = lambda *a: 99')", True),
+    # Reaches out: a socket to a server on the grader's machine.
+    "opens_socket": ("import socket\nsocket.create_connection(('127.0.0.1', {port}), timeout=5).sendall(b'stolen')", True),
+    # Exhausts what others share: processes and disk.
+    "fork_bomb": ("import os, time\nfor _ in range(100_000):\n    if os.fork() == 0:\n        time.sleep(20)\n"
+                  "        os._exit(0)", True),
+    "fills_disk": ("import itertools\nchunk = b'x' * (1 << 24)\nfor n in itertools.count():\n"
+                   "    with open(f'fill{{n}}.bin', 'wb') as f:\n        for _ in range(8):\n            f.write(chunk)",
+                   True),
+}
+# Not an isolation attack, and not stopped by the sandbox: psnr quits the kernel when the hidden test calls it.
+EXITS_IN_CHECK = "exits_in_check"
+# Attacks that would harm the machine with nothing to stop them: never run without the sandbox.
+HARMFUL = ("fork_bomb", "fills_disk")
+
+
+def attack_notebook(name, targets):
+    """Lesson 2's solution, trimmed, with the attack ``name`` after the correct psnr; ``targets`` fills its blanks."""
+    notebook = nbformat.read(solution_path(LESSON), as_version=4)
+    notebook.cells = [c for c in notebook.cells if c.cell_type != "code" or c.metadata.get("nbgrader")]
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == EXERCISE)
+    if name == EXITS_IN_CHECK:  # grading calls psnr only in its hidden test cell
+        cell.source = cell.source.replace("### BEGIN SOLUTION", "### BEGIN SOLUTION\n    import os\n    os._exit(3)")
+        assert "os._exit" in cell.source
+    else:
+        cell.source += "\n\n" + ATTACKS[name][0].format(**targets) + "\n"
+    return notebook

@@ -3,10 +3,14 @@
 The attack corpus (tests/submissions/attacks.py) goes through the real grader
 (``python -m autograder grade``) twice: with the sandbox, every attack but one
 is refused, flagged and earns nothing; without it (``--sandbox off``), the
-same attacks succeed, which is what the sandbox prevents. Reading the checks'
-hidden inputs succeeds both ways: the hidden test cell still calls
-``autograder.grade`` in the kernel, so the checks must be importable there
-(to be closed by scoring outside the kernel).
+same attacks succeed, which is what the sandbox prevents. Not stopped yet,
+with or without it: reading the checks' hidden inputs, and the forgeries
+(``FORGERIES``: rebinding ``grade``, patching numpy or the checks through an
+obfuscated import), which get a wrong answer its points. The hidden test cell
+still calls ``autograder.grade`` in the kernel, so the checks are importable
+there and their verdict is computed where the student's code runs; the tests
+that say what a forgery should earn are marked as expected to fail until
+scores are decided outside the kernel.
 """
 
 import csv
@@ -22,7 +26,7 @@ import pytest
 
 from autograder import cli, runner, sandbox
 from autograder.course import ROOT, solution_path
-from tests.submissions.attacks import ATTACKS, EXITS_IN_CHECK, HARMFUL, LESSON, attack_notebook
+from tests.submissions.attacks import ATTACKS, EXITS_IN_CHECK, FORGERIES, HARMFUL, LESSON, attack_notebook
 
 needs_sandbox = pytest.mark.skipif(sandbox.probe() is not None, reason=f"no sandbox here: {sandbox.probe()}")
 FULL_MARKS = 14.0  # lesson 2's points: 4 + 3 + 3 + 2 + 2 graded by the CLI (the written answer is graded by hand)
@@ -137,7 +141,7 @@ def grade_attacks(root, names, sandbox_mode):
         grades = {row["student"]: row for row in csv.DictReader(f)}
     return {"status": status, "grades": grades, "received": listener.received, "wrote_project": wrote_project,
             "gradebook": (course / "gradebook.db").read_text(), "victim": victim.read_text(),
-            "workdirs": sorted(p.name for p in submitted.iterdir())}
+            "submitted": sorted(p.name for p in submitted.rglob("*") if p.is_file())}
 
 
 def refused(grades, name):
@@ -147,7 +151,7 @@ def refused(grades, name):
 
 @pytest.fixture(scope="module")
 def sandboxed(tmp_path_factory):
-    return grade_attacks(tmp_path_factory.mktemp("sandboxed"), [*ATTACKS, EXITS_IN_CHECK], "required")
+    return grade_attacks(tmp_path_factory.mktemp("sandboxed"), [*ATTACKS, *FORGERIES, EXITS_IN_CHECK], "required")
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +184,7 @@ def test_the_sandbox_leaves_every_other_file_and_grade_alone(sandboxed):
     assert sandboxed["received"] == []
     assert float(sandboxed["grades"]["victim"]["score"]) == FULL_MARKS
     assert not refused(sandboxed["grades"], "victim")
-    assert not any(name.startswith("fill") for name in sandboxed["workdirs"])  # the disk filler wrote in its sandbox
+    assert not any(name.startswith("fill") for name in sandboxed["submitted"])  # the disk filler wrote in its sandbox
 
 
 @needs_sandbox
@@ -194,6 +198,16 @@ def test_what_the_sandbox_does_not_stop_yet(sandboxed):
     # Quitting the kernel in the graded call costs that exercise only, as without a sandbox.
     assert float(grades[EXITS_IN_CHECK]["score"]) == FULL_MARKS - 2
     assert "the kernel died in cell test_psnr" in grades[EXITS_IN_CHECK]["flags"]
+
+
+@needs_sandbox
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="not stopped yet: the hidden test cell scores in the kernel, where the "
+                                                              "student's code can rebind or patch what scores it")
+@pytest.mark.parametrize("name", FORGERIES)
+def test_a_forgery_earns_nothing(sandboxed, name):
+    """A wrong psnr with code that forges its points: should earn what the wrong psnr earns, none of its 2."""
+    assert float(sandboxed["grades"][name]["score"]) == FULL_MARKS - 2
 
 
 @needs_sandbox

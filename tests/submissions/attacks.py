@@ -12,6 +12,7 @@ port an attacker would have to guess: the tests make them and know them.
 Each entry: the code, and whether the sandbox is expected to stop it. The
 checks' hidden inputs are still importable in the kernel (the hidden test
 cell calls ``autograder.grade`` there); only the text search flags that.
+``FORGERIES`` follow a wrong psnr and try to get its points anyway.
 """
 
 import nbformat
@@ -47,6 +48,20 @@ ATTACKS = {
                    "    with open(f'fill{{n}}.bin', 'wb') as f:\n        for _ in range(8):\n            f.write(chunk)",
                    True),
 }
+# Forgeries: a wrong psnr (it returns 0.0, worth nothing of its 2 points) and code that tries to get the points
+# anyway, from inside the kernel where the hidden test cell scores it. The sandbox does not stop these: scores are
+# still decided in the student's process (tests/test_sandbox.py marks what they should earn as expected to fail).
+FORGERIES = {
+    "rebinds_grade": "grade = lambda name, answer, *context: print(f'{name}: 2 / 2 points') or 2.0",
+    "patches_numpy": "np.allclose = lambda *args, **kwargs: True\nnp.isclose = lambda a, b, *args, **kwargs: "
+                     "np.ones(np.broadcast(a, b).shape, dtype=bool)",
+    "obfuscated_import": "checker = __import__('auto' + 'grader.core', fromlist=['core'])\n"
+                         "checker.run_part = lambda part, answer, *context: checker.Result(part, float(part.points))",
+    "replaces_a_check": "import sys\nfor module in list(sys.modules.values()):\n"
+                        "    for part in getattr(getattr(module, 'psnr', None), 'parts', []):\n"
+                        "        part.run = lambda answer, *context: None",
+}
+WRONG_PSNR = "    return 0.0  # wrong on purpose: the forgery below tries to get its points anyway"
 # Not an isolation attack, and not stopped by the sandbox: psnr quits the kernel when the hidden test calls it.
 EXITS_IN_CHECK = "exits_in_check"
 # Attacks that would harm the machine with nothing to stop them: never run without the sandbox.
@@ -54,13 +69,19 @@ HARMFUL = ("fork_bomb", "fills_disk")
 
 
 def attack_notebook(name, targets):
-    """Lesson 2's solution, trimmed, with the attack ``name`` after the correct psnr; ``targets`` fills its blanks."""
+    """Lesson 2's solution, trimmed, with the attack ``name`` after psnr; ``targets`` fills its blanks.
+
+    psnr is correct, except for a forgery (``FORGERIES``), whose psnr is wrong.
+    """
     notebook = nbformat.read(solution_path(LESSON), as_version=4)
     notebook.cells = [c for c in notebook.cells if c.cell_type != "code" or c.metadata.get("nbgrader")]
     cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == EXERCISE)
     if name == EXITS_IN_CHECK:  # grading calls psnr only in its hidden test cell
         cell.source = cell.source.replace("### BEGIN SOLUTION", "### BEGIN SOLUTION\n    import os\n    os._exit(3)")
         assert "os._exit" in cell.source
+    elif name in FORGERIES:
+        cell.source = cell.source.replace("### BEGIN SOLUTION", f"### BEGIN SOLUTION\n{WRONG_PSNR}")
+        cell.source += "\n\n" + FORGERIES[name] + "\n"
     else:
         cell.source += "\n\n" + ATTACKS[name][0].format(**targets) + "\n"
     return notebook

@@ -119,10 +119,34 @@ def _dense_maps_images_to_images(fn):
     seed_weights()  # the same initial weights, and so the same report, every time
     out = predict(fn(32), rng(10).random((3, 28, 28, 1), dtype=np.float32), "build_dense_autoencoder(32)")
     expect_shape(out, (3, 28, 28, 1), "its output", "reshape the 784 outputs back to (28, 28, 1)")
-    out = predict(fn(8), 50 * rng(11).normal(size=(4, 28, 28, 1)).astype(np.float32), "build_dense_autoencoder(8)")
+    model = fn(8)
+    large = 50 * rng(11).normal(size=(4, 28, 28, 1)).astype(np.float32)
+    out = predict(model, large, "build_dense_autoencoder(8)")
     if out.min() < 0 or out.max() > 1:
         raise Wrong(f"on large inputs the outputs range from {out.min():.3g} to {out.max():.3g}, outside [0, 1]: "
                     "the last Dense layer needs activation='sigmoid'")
+    x = 3 * rng(13).random((4, 28, 28, 1), dtype=np.float32)
+    logits = _last_dense_logits(model, x)
+    if logits is not None:
+        out = predict(model, x, "build_dense_autoencoder(8)").reshape(len(x), -1).astype(np.float64)
+        if not np.allclose(out, 1 / (1 + np.exp(-logits)), atol=1e-5):
+            raise Wrong("the outputs are in [0, 1] but are not the sigmoid of the last Dense layer's outputs "
+                        "(a hard_sigmoid or a clip keeps them in [0, 1] too): give it activation='sigmoid'")
+
+
+def _last_dense_logits(model, x):
+    """The last Dense layer's outputs before any activation, on ``x``; None where the model's graph does not show them."""
+    import keras
+
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    if not dense or len(dense[-1].get_weights()) != 2:
+        return None
+    try:
+        inputs = keras.Model(model.inputs, dense[-1].input).predict(x, verbose=0)
+    except Exception:  # a nested or subclassed model: the other parts judge it
+        return None
+    kernel, bias = dense[-1].get_weights()
+    return np.asarray(inputs, dtype=np.float64).reshape(len(x), -1) @ kernel + bias
 
 
 @build_dense_autoencoder.part(1, public=True)

@@ -165,6 +165,15 @@ def _check_masked_fraction(fn, fraction, seed):
     kept = out != 0
     if not np.allclose(out[kept], x[kept], rtol=1e-6, atol=1e-7):
         raise Wrong(f"{what} changed pixels it did not mask: the others must keep their value (np.where(mask, 0, x))")
+    masked = ~kept.reshape(len(out), -1)
+    if (masked == masked[0]).all():
+        raise Wrong(f"{what} masks the same pixels in every image: draw the mask for the whole batch, "
+                    "rng.random(x.shape) < fraction, not one mask of an image's shape")
+    counts = masked.sum(axis=1)
+    if (counts == counts[0]).all():  # independent pixels give binomial counts: a spread of about 13 here
+        raise Wrong(f"{what} masks exactly {counts[0]} pixels in every image, a fixed count (the 2008 paper's "
+                    "masking): here each pixel is zeroed independently with probability `fraction`, so the count "
+                    "varies from image to image; zero where rng.random(x.shape) < fraction")
 
 
 @add_masking_noise.part(1, public=True)

@@ -98,7 +98,11 @@ ood_flags = Exercise("ood_flags", LESSON)
 
 def _compare_flags(fn, errors, threshold):
     what = f"ood_flags(errors, threshold={threshold:.3g})"
-    got = as_array(fn(errors, threshold), what)
+    returned = fn(errors, threshold)
+    got = as_array(returned, what)
+    if isinstance(returned, (list, tuple)):
+        raise Wrong(f"{what} returned a {type(returned).__name__}, expected a NumPy array of booleans: the lesson "
+                    "takes the flags' .mean() (the fraction flagged); compare the array itself, errors > threshold")
     expected = audit.ood_flags(errors, threshold)
     expect_shape(got, expected.shape, what, "one flag per error")
     if got.dtype != bool:

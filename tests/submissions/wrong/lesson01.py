@@ -60,6 +60,7 @@ WRONG = {
     "build_dense_autoencoder": [
         Mistake(_dense_relu_output, "sigmoid", public=True),
         Mistake(_dense_linear_output, "activation='sigmoid'", public=True),
+        Mistake(lambda code_dim: _dense(output="hard_sigmoid", code_dim=code_dim), "hard_sigmoid", public=True),
         Mistake(_dense_linear_hidden, "activation='relu'", public=True),
         Mistake(_dense_tanh_hidden, "symmetric about 0 (tanh, sigmoid)", public=True),
         Mistake(_dense_fixed_code, "code_dim is ignored", public=True),

@@ -51,6 +51,20 @@ def _masking_returns_mask(x, fraction, seed=None):
     return np.where(np.random.default_rng(seed).random(np.shape(x)) < fraction, 0.0, 1.0)
 
 
+def _masking_fixed_count(x, fraction, seed=None):
+    """Vincent et al.'s fixed count: exactly round(fraction * pixels) of each image, chosen at random."""
+    rng = np.random.default_rng(seed)
+    flat = np.array(x, dtype=np.float64).reshape(len(x), -1)
+    for row in flat:
+        row[rng.permutation(row.size)[: round(fraction * row.size)]] = 0
+    return flat.reshape(np.shape(x))
+
+
+def _masking_one_mask(x, fraction, seed=None):
+    """One mask of an image's shape, broadcast over the batch."""
+    return np.where(np.random.default_rng(seed).random(np.shape(x)[1:]) < fraction, 0.0, x)
+
+
 def _salt_and_pepper_two_draws(x, fraction, seed=None):
     rng = np.random.default_rng(seed)
     pepper = np.where(rng.random(np.shape(x)) < fraction, 0.0, x)
@@ -98,6 +112,8 @@ WRONG = {
         Mistake(_masking_coin, "whatever `fraction` is", public=True),
         Mistake(_masking_returns_mask, "changed pixels it did not mask", public=True),
         Mistake(_masking_in_place, "changed its input x in place", public=True),
+        Mistake(_masking_fixed_count, "a fixed count", public=True),
+        Mistake(_masking_one_mask, "the same pixels in every image", public=True),
         Mistake(_unseeded(right.add_masking_noise), "same seed", public=True),
     ],
     "add_salt_and_pepper_noise": [

@@ -45,6 +45,7 @@ WRONG = {
         Mistake(lambda e, t: np.asarray(e) < t, "above the threshold", public=True),
         Mistake(lambda e, t: (np.asarray(e) > t).astype(int), "0/1 integers used as an index", public=True),
         Mistake(lambda e, t: np.asarray(e) >= t, "not >=", public=True),
+        Mistake(lambda e, t: [bool(error > t) for error in e], "the flags' .mean()", public=True),
     ],
     "class_disparity": [
         Mistake(lambda p: np.nanmin(p) / np.nanmax(p), "best over worst", public=True),

@@ -18,6 +18,7 @@ import inspect
 import io
 import logging
 import warnings
+from unittest import mock
 
 import numpy as np
 
@@ -94,7 +95,11 @@ def load_all():
 
 
 def run_parts(name, answer, *context, public_only=False):
-    """Run the parts of exercise ``name`` on ``answer``; a list of ``Result``."""
+    """Run the parts of exercise ``name`` on ``answer``; a list of ``Result``.
+
+    ``answer`` is the student's function, or an ``autograder.remote.RemoteAnswer``
+    that calls it in a sandboxed kernel: the checks treat both alike.
+    """
     ex = exercise(name)
     parts = [p for p in ex.parts if p.public or not public_only]
     reason = uses_reference(answer)
@@ -104,6 +109,7 @@ def run_parts(name, answer, *context, public_only=False):
 
 
 def run_part(part, answer, *context):
+    _SETUP.clear()
     try:
         with quiet():
             part.run(answer, *context)
@@ -121,12 +127,15 @@ def grade(name, answer, *context):
     Prints one line per part and returns the points earned, a float.
     """
     results = run_parts(name, answer, *context)
-    earned = sum(r.earned for r in results)
-    total = exercise(name).max_points
-    print(f"{name}: {format_points(earned)} / {format_points(total)} point{'s' if total != 1 else ''}")
-    for r in results:
-        print("  " + format_result(r))
-    return earned
+    print(report(name, results))
+    return sum(r.earned for r in results)
+
+
+def report(name, results):
+    """What ``grade`` prints: the points, then one line per part."""
+    earned, total = sum(r.earned for r in results), exercise(name).max_points
+    lines = [f"{name}: {format_points(earned)} / {format_points(total)} point{'s' if total != 1 else ''}"]
+    return "\n".join(lines + ["  " + format_result(r) for r in results])
 
 
 class QuickCheckFailed(AssertionError):
@@ -278,11 +287,80 @@ def as_model(value, what):
     return value
 
 
+# Set-up steps for the next call of an answer that runs in a sandboxed kernel (``autograder.answering``):
+# what a check does to this process's state before calling the student's function, the kernel does too.
+_SETUP = []
+
+
+def take_setup():
+    """The set-up steps asked for since the last call, and forget them."""
+    steps = list(_SETUP)
+    _SETUP.clear()
+    return steps
+
+
 def seed_weights(seed=0):
     """Seed Keras (and NumPy and Python) so that models built next start from the same weights every run."""
     import keras
 
     keras.utils.set_random_seed(seed)
+    _SETUP.append(("seed", seed))
+
+
+def unseed():
+    """Unseed TensorFlow's global generator: unseeded random ops then differ from run to run."""
+    import tensorflow as tf
+
+    tf.random.set_seed(None)
+    _SETUP.append(("unseed",))
+
+
+@contextlib.contextmanager
+def replacing(answer, functions):
+    """Call ``answer`` with ``functions`` (name -> the grader's function) in place of the student's of those names.
+
+    So that a mistake in a helper the answer calls is not counted twice.
+    """
+    if getattr(answer, "is_remote", False) is True:  # a RemoteAnswer: the kernel replaces them, and calls back for them
+        answer.setup.append(("replace", functions))
+        try:
+            yield
+        finally:
+            answer.setup.remove(("replace", functions))
+    else:
+        with mock.patch.dict(answer.__globals__, functions):
+            yield
+
+
+@contextlib.contextmanager
+def pretending_gpus(answer, capabilities):
+    """Call ``answer`` where TensorFlow reports GPUs of the given compute capabilities."""
+    if getattr(answer, "is_remote", False) is True:
+        step = ("gpus", [list(c) for c in capabilities])
+        answer.setup.append(step)
+        try:
+            yield
+        finally:
+            answer.setup.remove(step)
+    else:
+        from autograder.answering import pretend_gpus
+
+        with pretend_gpus(capabilities):
+            yield
+
+
+def is_dataset(value):
+    """A tf.data.Dataset, or one that stays in the student's kernel."""
+    import tensorflow as tf
+
+    return isinstance(value, tf.data.Dataset) or getattr(value, "is_dataset", False) is True
+
+
+def is_history(value):
+    """A Keras History, or one received from the student's kernel."""
+    import keras
+
+    return isinstance(value, keras.callbacks.History) or getattr(value, "is_history", False) is True
 
 
 def predict(model, x, what):

@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import course, sandbox
+from autograder import course, grading_tree, remote, sandbox
 from autograder.course import lesson_path, solution_path
 from autograder.sandbox import SandboxUnavailable
 
@@ -85,6 +85,11 @@ def check_sandbox(mode):
     if mode == "required" and (reason := sandbox.probe()):
         raise SandboxUnavailable(f"no sandbox for the students' code: {reason}; "
                                  "grade with --sandbox off to run it with your rights")
+    if mode == "required":
+        try:
+            grading_tree.grading_tree()  # built once for these sources, before any kernel needs it
+        except (grading_tree.TreeUnavailable, OSError) as error:
+            raise SandboxUnavailable(f"no sandbox for the students' code: {error}") from None
 
 
 def empty_result(path, lesson, error=None):
@@ -132,11 +137,11 @@ def run(path, lesson, out, cell_timeout=None, sandboxed=True):
 
     os.environ["NBGRADER_EXECUTION"] = "autograde"  # the lessons pick their fast profile, as under nbgrader
     with tempfile.TemporaryDirectory(prefix="autograder-kernel-") as scratch:
-        client = _client(notebook, path, cell_timeout, sandboxed, scratch)
+        client = _client(notebook, path, lesson, cell_timeout, sandboxed, scratch)
         _run_notebook(client, notebook, result, out)
 
 
-def _client(notebook, path, cell_timeout, sandboxed, scratch):
+def _client(notebook, path, lesson, cell_timeout, sandboxed, scratch):
     """The NotebookClient that runs ``notebook``: its kernel sandboxed in ``scratch`` if ``sandboxed``."""
     from nbclient import NotebookClient
     from traitlets.config import Config
@@ -147,9 +152,15 @@ def _client(notebook, path, cell_timeout, sandboxed, scratch):
         return NotebookClient(notebook, resources={"metadata": {"path": str(Path(path).parent)}}, **options)
     submission = Path(scratch) / "submission"
     copy_folder(Path(path).parent, submission)
-    config = Config({"SandboxKernelManager": {"scratch": scratch, "workdir_name": Path(path).parent.name or "work"}})
-    return NotebookClient(notebook, resources={"metadata": {"path": scratch}}, kernel_manager_class=kernel_manager_class(),
-                          config=config, **options)
+    tree = grading_tree.grading_tree()
+    if earlier := grading_tree.earlier_answers(tree, lesson):  # as the lesson's release carries them, whatever was handed in
+        shutil.copytree(earlier, submission / earlier.name)
+    config = Config({"SandboxKernelManager": {"scratch": scratch, "workdir_name": Path(path).parent.name or "work",
+                                              "packages": str(tree)}})
+    client = NotebookClient(notebook, resources={"metadata": {"path": scratch}}, kernel_manager_class=kernel_manager_class(),
+                            config=config, **options)
+    client.scores_outside = True  # the test cells are graded here, the student's code answering from the kernel
+    return client
 
 
 def _run_notebook(client, notebook, result, out):
@@ -190,6 +201,10 @@ def _run_cells(client, notebook, skip, result, out, progress):
                 continue
             progress["cell"] = index
             started = time.monotonic()
+            if _is_test(cell) and getattr(client, "scores_outside", False):
+                _score_outside(client, cell, index, result, out, failed)
+                skip.add(index)
+                continue
             client.execute_cell(cell, index)
             if _is_test(cell):
                 score, max_score = determine_grade(cell)
@@ -201,6 +216,24 @@ def _run_cells(client, notebook, skip, result, out, progress):
                 flag = f"cell {_cell_name(cell)} raised {error[:200]}"
                 if flag not in result["flags"]:  # a restarted kernel runs the cell again
                     result["flags"].append(flag)
+
+
+def _score_outside(client, cell, index, result, out, failed):
+    """Grade test ``cell`` here, its exercise's answer called in the kernel (``autograder.remote``)."""
+    budget = client.timeout_func(cell)
+    started = time.monotonic()
+    try:
+        earned, report, served = remote.grade_cell(client, cell, index, _exercise_name(cell), budget, client.km.ipc_dir)
+    except remote.KernelGone as gone:
+        if str(gone) == "timeout":
+            _score(result, cell, 0.0, f"the cell ran longer than {budget} s and was stopped", out)
+        else:
+            _score(result, cell, 0.0, "the kernel stopped answering while this cell ran", out)
+        return
+    if earned is None:  # the cell failed before the answer could be served: judged by its error, as in the kernel
+        _score(result, cell, 0.0, _feedback(served, time.monotonic() - started, budget, failed), out)
+        return
+    _score(result, cell, float(earned), report.strip()[:4000], out)
 
 
 def _score(result, cell, score, feedback, out, max_score=None):
@@ -347,11 +380,13 @@ def kernel_manager_class():
         transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
         scratch = Unicode(config=True, help="a host folder of this kernel's: holds the copy of the notebook's folder")
         workdir_name = Unicode("work", config=True, help="the working directory's name in the sandbox")
+        packages = Unicode("", config=True, help="the folder of the autograder/ and dae_reference/ it sees")
 
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
             self.ipc_dir = Path(tempfile.mkdtemp(prefix="ipc-", dir=self.scratch))
-            self.sandbox = sandbox.describe(Path(self.scratch) / "submission", self.ipc_dir, self.workdir_name)
+            self.sandbox = sandbox.describe(Path(self.scratch) / "submission", self.ipc_dir, self.workdir_name,
+                                            packages=self.packages or None)
             if self.sandbox.uid:  # the kernel runs as a user of its own: it creates its sockets here
                 os.chown(self.ipc_dir, self.sandbox.uid, self.sandbox.uid)
             self.connection_file = str(self.ipc_dir / "kernel.json")

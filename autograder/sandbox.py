@@ -82,7 +82,7 @@ class Sandbox:
     project: Path = field(default=Path(__file__).resolve().parent.parent)
 
 
-def describe(submission, ipc_dir, workdir_name="work", uid=None, environ=None):
+def describe(submission, ipc_dir, workdir_name="work", uid=None, environ=None, packages=None):
     """The sandbox for one notebook.
 
     ``submission`` is a host folder holding a copy of the notebook's folder,
@@ -91,7 +91,9 @@ def describe(submission, ipc_dir, workdir_name="work", uid=None, environ=None):
     (the notebook's folder's name, so that the lesson's relative paths work).
     ``uid`` (default: chosen when the grader is root, else none) is the user
     the kernel runs as; ``environ`` (default ``os.environ``) supplies the
-    variables passed on.
+    variables passed on. ``packages`` is the folder whose ``autograder/`` and
+    ``dae_reference/`` the kernel sees, at the project's paths: the student
+    edition (``autograder.grading_tree``); by default the project's own.
     """
     environ = os.environ if environ is None else environ
     if uid is None:
@@ -105,9 +107,9 @@ def describe(submission, ipc_dir, workdir_name="work", uid=None, environ=None):
         Mount("ro-bind", sys.base_prefix, sys.base_prefix, "the Python installation, read-only"),
         *([Mount("ro-bind", sys.prefix, sys.prefix, "the course's virtual environment (its packages), read-only")]
           if sys.prefix != sys.base_prefix else []),
-        *[Mount("ro-bind", str(project / name), str(project / name),
-                "the course's code: the kernel imports it (the hidden test cells call autograder.grade)")
-          for name in PROJECT_PACKAGES],
+        *[Mount("ro-bind", str(project / name), str(Path(packages or project) / name),
+                "the course's code, the student edition when grading: the lessons import it; no hidden checks, "
+                "no answers") for name in PROJECT_PACKAGES],
         *([Mount("ro-bind", environ["DAE_DATA_DIR"], environ["DAE_DATA_DIR"], "Fashion-MNIST where $DAE_DATA_DIR says")]
           if environ.get("DAE_DATA_DIR") and os.path.isdir(environ["DAE_DATA_DIR"]) else []),
         Mount("proc", "/proc", why="a /proc of its own PID namespace: its own processes only"),

@@ -1,10 +1,8 @@
 """Lesson 3, the convolutional autoencoder: conv2d_params and the three builders."""
 
-from unittest import mock
-
 import numpy as np
 
-from autograder.core import (Exercise, Wrong, as_model, as_number, expect_close, expect_shape, predict,
+from autograder.core import (Exercise, Wrong, as_model, as_number, expect_close, expect_shape, predict, replacing,
                             seed_weights)
 from dae_reference import model as reference
 
@@ -201,7 +199,7 @@ build_autoencoder = Exercise("build_autoencoder", LESSON)
 
 def _with_reference_parts(fn):
     """Call ``fn`` with the reference encoder and decoder in its namespace: a mistake there is not counted twice."""
-    with mock.patch.dict(fn.__globals__, {"build_encoder": reference.build_encoder, "build_decoder": reference.build_decoder}):
+    with replacing(fn, {"build_encoder": reference.build_encoder, "build_decoder": reference.build_decoder}):
         return fn()
 
 
@@ -226,7 +224,7 @@ def _autoencoder_layers(fn):
     def counted(build):
         return lambda *args, **kwargs: calls.append(build.__name__) or build(*args, **kwargs)
 
-    with mock.patch.dict(fn.__globals__, {"build_encoder": counted(reference.build_encoder),
+    with replacing(fn, {"build_encoder": counted(reference.build_encoder),
                                           "build_decoder": counted(reference.build_decoder)}):
         autoencoder = as_model(fn(), "build_autoencoder()")
     if not {"build_encoder", "build_decoder"} <= set(calls):

@@ -1,10 +1,9 @@
 """Lesson 4, training: the input pipeline, compile, fit, precision, and the trained result."""
 
-from unittest import mock
-
 import numpy as np
 
-from autograder.core import Exercise, Wrong, as_model, expect_shape
+from autograder.core import (Exercise, Wrong, as_model, expect_shape, is_dataset, is_history, pretending_gpus,
+                             seed_weights, unseed)
 from autograder.course import load_thresholds
 from dae_reference import device
 
@@ -24,9 +23,7 @@ _SMALL_SIGMA = 0.04
 
 def _epoch(ds, what):
     """One pass over ``ds`` as two float arrays (noisy, clean)."""
-    import tensorflow as tf
-
-    if not isinstance(ds, tf.data.Dataset):
+    if not is_dataset(ds):
         raise Wrong(f"{what} is a {type(ds).__name__}, expected a tf.data.Dataset")
     noisy, clean = [], []
     for element in ds:
@@ -45,13 +42,10 @@ def _datasets(fn, global_seed=0, **kwargs):
     ``global_seed=None`` unseeds TensorFlow's global generator instead: unseeded random ops in a pipeline then
     differ from pass to pass, as a redrawn validation noise would in training.
     """
-    import keras
-    import tensorflow as tf
-
     if global_seed is None:
-        tf.random.set_seed(None)
+        unseed()
     else:
-        keras.utils.set_random_seed(global_seed)
+        seed_weights(global_seed)
     result = fn(_distinct_images(), _distinct_images(40)[::-1].copy(), **kwargs)
     if not isinstance(result, tuple) or len(result) != 2:
         raise Wrong(f"make_datasets should return (train_ds, val_ds), got {type(result).__name__}")
@@ -153,14 +147,18 @@ def _stateful_random_in_parallel_map(ds):
     Run time cannot show this reliably: the threads of a parallel map hand a stateful op's draws to the
     batches in an order that only sometimes differs between two runs. The dataset's graph shows it every time.
     """
+    from google.protobuf.message import DecodeError
     from tensorflow.core.framework import graph_pb2
     from tensorflow.python.data.ops import options
 
     graph = graph_pb2.GraphDef()
     try:
-        graph.ParseFromString(ds._as_serialized_graph(
-            external_state_policy=options.ExternalStatePolicy.IGNORE).numpy())
-    except Exception:  # a dataset TensorFlow cannot serialise is judged by what it yields alone
+        if hasattr(ds, "serialized_graph"):  # a dataset that stays in the student's kernel
+            graph.ParseFromString(ds.serialized_graph())
+        else:
+            graph.ParseFromString(ds._as_serialized_graph(
+                external_state_policy=options.ExternalStatePolicy.IGNORE).numpy())
+    except (Exception, DecodeError):  # a dataset TensorFlow cannot serialise is judged by what it yields alone
         return []
     functions = {f.signature.name: f for f in graph.library.function}
 
@@ -281,7 +279,7 @@ def _fit_tiny(fn, epochs):
     val_ds = tf.data.Dataset.from_tensor_slices((x_val, x_val)).batch(16)
     before = model.evaluate(val_ds, verbose=0)
     history = fn(model, train_ds, val_ds, epochs=epochs)
-    if not isinstance(history, keras.callbacks.History):
+    if not is_history(history):
         raise Wrong(f"train_autoencoder returned a {type(history).__name__}, expected the History that model.fit returns")
     if "val_loss" not in history.history:
         raise Wrong("the History has no validation loss: the model was trained without validation data; "
@@ -328,35 +326,12 @@ def _precision_by_gpu(fn):
     """mixed_float16 on a GPU of compute capability 7.0 or newer, float32 otherwise"""
     cases = [([], "float32"), ([(8, 0)], "mixed_float16"), ([(7, 0)], "mixed_float16"), ([(6, 1)], "float32")]
     for capabilities, expected in cases:
-        with _pretend_gpus(capabilities):
+        with pretending_gpus(fn, capabilities):
             got = fn()
         if got != expected:
             machine = f"a GPU of compute capability {capabilities[0][0]}.{capabilities[0][1]}" if capabilities else "no GPU"
             hint = "; read it from tf.config.experimental.get_device_details(gpu)['compute_capability']" if capabilities else ""
             raise Wrong(f"with {machine} choose_precision() returned {got!r}, expected {expected!r}{hint}")
-
-
-def _pretend_gpus(capabilities):
-    """Make TensorFlow report GPUs of the given compute capabilities."""
-    import contextlib
-
-    import tensorflow as tf
-
-    gpus = [tf.config.PhysicalDevice(f"/physical_device:GPU:{i}", "GPU") for i in range(len(capabilities))]
-    real_list = tf.config.list_physical_devices
-
-    def list_devices(device_type=None):
-        return gpus if device_type == "GPU" else real_list(device_type) + (gpus if device_type is None else [])
-
-    def details(gpu):
-        return {"compute_capability": capabilities[int(gpu.name.rsplit(":", 1)[1])], "device_name": "pretend GPU"}
-
-    stack = contextlib.ExitStack()
-    for module in (tf.config, tf.config.experimental):
-        stack.enter_context(mock.patch.object(module, "list_physical_devices", list_devices))
-    stack.enter_context(mock.patch.object(tf.config, "list_logical_devices", list_devices))
-    stack.enter_context(mock.patch.object(tf.config.experimental, "get_device_details", details))
-    return stack
 
 
 training_result = Exercise("training_result", LESSON)

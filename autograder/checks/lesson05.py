@@ -1,12 +1,10 @@
 """Lesson 5, evaluation: per-image errors, scores, per-class error, worst cases, robustness."""
 
-from unittest import mock
-
 import numpy as np
 
 from skimage.metrics import structural_similarity
 
-from autograder.core import Exercise, Wrong, as_array, as_number, expect_close, expect_shape
+from autograder.core import Exercise, Wrong, as_array, as_number, expect_close, expect_shape, replacing
 from dae_reference import evaluate
 from dae_reference.noise import add_gaussian_noise
 
@@ -69,7 +67,7 @@ evaluate_denoiser = Exercise("evaluate_denoiser", LESSON)
 def _compare_scores(fn, denoise, seed, what, brightest):
     clean, noisy = _pair(seed, (8, 28, 28, 1), brightest)
     # Graded with a correct reconstruction_errors, so that a mistake there is not counted twice.
-    with mock.patch.dict(fn.__globals__, {"reconstruction_errors": evaluate.reconstruction_errors}):
+    with replacing(fn, {"reconstruction_errors": evaluate.reconstruction_errors}):
         scores = fn(denoise, noisy, clean)
     if not isinstance(scores, dict) or not {"mse", "psnr", "ssim"} <= set(scores):
         raise Wrong(f"evaluate_denoiser should return a dict with keys 'mse', 'psnr', 'ssim', got {scores!r:.80}")

@@ -18,6 +18,7 @@ import threading
 import time
 
 import nbformat
+import numpy as np
 
 from autograder import core, wire
 
@@ -62,11 +63,16 @@ class RemoteAnswer:
 
     def __call__(self, *args, **kwargs):
         self.peer.send("call", args=list(args), kwargs=kwargs, setup=core.take_setup() + self.setup)
-        return receive_result(self.peer, self.__name__, args)
+        return receive_result(self.peer, self.__name__, args, kwargs)
 
 
-def receive_result(peer, name, args=()):
-    """Wait for the answer to a request, running the grader's functions the student's code calls meanwhile."""
+def receive_result(peer, name, args=(), kwargs=None):
+    """Wait for the answer to a request, running the grader's functions the student's code calls meanwhile.
+
+    ``args`` and ``kwargs`` are the request's: a model or an array among them
+    takes the state the kernel's copy ended with.
+    """
+    kwargs = kwargs or {}
     while True:
         try:
             kind, fields = peer.receive()
@@ -87,6 +93,10 @@ def receive_result(peer, name, args=()):
         elif kind in ("result", "elements", "graph"):
             for index, model in fields.get("models", []):
                 update_model(args[index], model)
+            given = {**dict(enumerate(args)), **kwargs}
+            for key, array in fields.get("arrays", []):
+                if key in given and isinstance(given[key], np.ndarray) and given[key].shape == np.shape(array):
+                    np.copyto(given[key], array, casting="unsafe")
             if fields.get("returned_argument") is not None:
                 return args[fields["returned_argument"]]
             return fields["value"]
@@ -182,7 +192,7 @@ def grade_cell(client, cell, index, name, budget, channel_dir):
             return None, None, serving
         peer = GraderPeer(connection, deadline)
         try:
-            results = _grade(peer, name, cell)
+            results = grade_on(peer, name, context_of(cell))
             peer.send("done")
         except KernelGone:
             thread.join(timeout=max(0.0, deadline - time.monotonic()) + 30)
@@ -200,8 +210,8 @@ def grade_cell(client, cell, index, name, budget, channel_dir):
         os.unlink(socket_path)
 
 
-def _grade(peer, name, cell):
-    """Run exercise ``name``'s checks on what the kernel hands in: its function, or a value (a History)."""
+def grade_on(peer, name, context=()):
+    """Run exercise ``name``'s checks on what the kernel at ``peer`` hands in: its function, or a value (a History)."""
     try:
         kind, fields = peer.receive()
     except (wire.Unsendable, wire.ProtocolError) as error:
@@ -210,7 +220,7 @@ def _grade(peer, name, cell):
         message = f"your answer is {fields['what']}, which the grader cannot receive"
         return [core.Result(part, 0.0, message) for part in core.exercise(name).parts]
     answer = RemoteAnswer(peer, name) if fields.get("callable") else fields.get("value")
-    return core.run_parts(name, answer, *context_of(cell))
+    return core.run_parts(name, answer, *context)
 
 
 def _accept(server, thread, deadline):

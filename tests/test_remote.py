@@ -1,0 +1,135 @@
+"""Scores decided outside the student's process: the same points and feedback as in it, and no way to reach them.
+
+The checks run here while the student's function answers from the other end
+of a socket (``autograder.remote`` and ``autograder.answering``, as in the
+grader, minus the sandbox and the kernel: a thread and a socket pair). Every
+answer of the other correct style and of the wrong-answer corpus must get
+exactly the points and the messages it gets when the checks call it directly.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from autograder import answering, core, remote, wire
+from autograder.course import ROOT
+from tests.submissions import alternative, wrong
+from tests.test_checks import FUNCTION_EXERCISES
+
+WRONG = wrong.load()
+
+# The kernel's side in a process of its own, as in grading: it serves exercise NAME's answers one after the
+# other, the other correct style first, then the wrong-answer corpus in its order, one connection each.
+KERNEL = """
+import socket, sys
+from autograder import answering
+from tests.submissions import alternative, wrong
+path, name = sys.argv[1:3]
+for answer in [getattr(alternative, name)] + [mistake.answer for mistake in wrong.load()[name]]:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(path)
+    answering.serve_on(sock, name, answer)
+"""
+
+
+# Pipelines whose noise depends on the order in which a parallel map's threads run: the last check of
+# make_datasets (fresh noise each epoch) passes or fails by chance for them, in one process as in two.
+THREAD_ORDERED = {"_datasets_set_seed_inside", "_datasets_shared_generator", "_datasets_numpy_in_map"}
+
+
+def grade_remotely(name, answer, *context):
+    """``core.run_parts`` with ``answer`` served from another thread over a socket pair."""
+    grader_end, kernel_end = socket.socketpair()
+    kernel = threading.Thread(target=answering.serve_on, args=(kernel_end, name, answer), daemon=True)
+    kernel.start()
+    peer = remote.GraderPeer(grader_end, time.monotonic() + 600)
+    try:
+        results = remote.grade_on(peer, name, context)
+        peer.send("done")
+    finally:
+        kernel.join(timeout=60)
+        grader_end.close()
+    assert not kernel.is_alive()
+    return results
+
+
+def outcome(results):
+    return [(r.part.description, r.earned, r.message) for r in results]
+
+
+@pytest.mark.parametrize("name", FUNCTION_EXERCISES)
+def test_an_answer_served_from_another_process_gets_the_same_points_and_feedback(name, tmp_path):
+    answers = [getattr(alternative, name)] + [mistake.answer for mistake in WRONG[name]]
+    path = str(tmp_path / "grader.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+    kernel = subprocess.Popen([sys.executable, "-c", KERNEL, path, name], cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}, stderr=subprocess.PIPE)
+    try:
+        for answer in answers:
+            server.settimeout(120)
+            connection, _ = server.accept()
+            peer = remote.GraderPeer(connection, time.monotonic() + 600)
+            served = remote.grade_on(peer, name)
+            peer.send("done")
+            connection.close()
+            served, direct = outcome(served), outcome(core.run_parts(name, answer))
+            if getattr(answer, "__name__", "") in THREAD_ORDERED:
+                served, direct = served[:-1], direct[:-1]
+            assert served == direct, getattr(answer, "__name__", answer)
+        assert kernel.wait(timeout=60) == 0, kernel.stderr.read().decode()[-2000:]
+    finally:
+        kernel.kill()
+        server.close()
+
+
+def test_a_value_answer_crosses_too():
+    """training_result is graded on the History the lesson's training returned."""
+    import keras
+
+    history = keras.callbacks.History()
+    history.history, history.epoch = {"loss": [0.05, 0.04, 0.03], "val_loss": [0.05, 0.04, 0.035]}, [0, 1, 2]
+    assert outcome(grade_remotely("training_result", history, "smoke")) == outcome(
+        core.run_parts("training_result", history, "smoke"))
+
+
+def test_what_the_student_code_raises_reads_the_same():
+    def psnr(x, y, data_range=1.0):
+        raise ZeroDivisionError("no")
+
+    got = grade_remotely("psnr", psnr)
+    assert all(r.earned == 0 and r.message == "your code raised ZeroDivisionError: no" for r in got)
+
+
+def test_nothing_unsafe_is_received():
+    """What the kernel sends is data: a pickle, an object array or a model with a Lambda layer is refused."""
+    import keras
+
+    peer = wire.Peer(socket.socketpair()[0])
+    with pytest.raises(wire.Unsendable, match="Python objects"):
+        wire.encode(np.array([object()]), [], peer)
+    with pytest.raises(wire.Unsendable):
+        wire.encode(lambda: 1, [], peer)  # the kernel lends no functions
+    lambda_model = keras.Sequential([keras.Input((2,)), keras.layers.Lambda(lambda t: t * 2)])
+    blobs = []
+    tree = wire.encode(lambda_model, blobs, peer)
+    with pytest.raises(wire.Unsendable, match="Lambda"):
+        wire.decode(tree, blobs, peer, safe=True)
+    with pytest.raises(ValueError):
+        np.load(__import__("io").BytesIO(__import__("pickle").dumps([1])), allow_pickle=False)
+
+
+def test_an_answer_that_cannot_cross_loses_the_points_with_the_reason():
+    def psnr(x, y, data_range=1.0):
+        return object()
+
+    got = grade_remotely("psnr", psnr)
+    assert all(r.earned == 0 for r in got)
+    assert "which the grader cannot receive" in got[0].message

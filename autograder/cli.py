@@ -5,9 +5,11 @@ PATH is one notebook, one student's folder, or a folder of student folders
 a process of its own, with a time and a memory limit, by the same cells and
 scoring rule as nbgrader's autograde; its kernel, the student's code, runs in
 a bubblewrap sandbox (``--sandbox required``, the default: no network, no view
-of other submissions, solutions/ or the output; see autograder/sandbox.py).
-Where no sandbox can be made the grader says why and stops; ``--sandbox off``
-grades with the instructor's rights, as nbgrader does. Writes:
+of other submissions, solutions/, the hidden checks or the output; see
+autograder/sandbox.py), and the checks run outside it, calling the student's
+functions in it (autograder/remote.py). Where no sandbox can be made the
+grader says why and stops; ``--sandbox off`` grades with the instructor's
+rights and scores in the kernel, as nbgrader does. Writes:
 
     grades.csv            one row per student and notebook: student,notebook,score,max_score,flags
     grades_exercises.csv  one row per exercise: student,notebook,exercise,score,max_score,feedback

@@ -12,6 +12,7 @@ only as the arguments of each call.
 """
 
 import ast
+import contextlib
 import os
 import socket
 import threading
@@ -22,7 +23,6 @@ import numpy as np
 
 from autograder import core, wire
 
-ACCEPT_POLL_S = 0.2
 ELEMENTS_LIMIT = 10_000  # the most elements one pass over a student's dataset may have
 
 
@@ -158,13 +158,17 @@ def context_of(test_cell):
     return (get_profile(gpu_available=False)[0].name,)
 
 
-def grade_cell(client, cell, index, name, budget, channel_dir):
-    """Grade exercise ``name`` with the student's answer in ``client``'s kernel; returns (earned, report, cell).
+def grade_cell(client, cell, index, name, budget, channel_dir, source=""):
+    """Grade exercise ``name`` with the student's answer in ``client``'s kernel: (earned, report, cell, seconds).
 
-    ``cell`` is the test cell; ``budget`` its time in seconds. The report is
-    what ``grade`` prints. Raises ``KernelGone`` ("died" or "timeout") when
-    the kernel dies or runs past the budget, and nbclient's
-    ``DeadKernelError`` when the kernel died.
+    ``cell`` is the test cell; ``budget`` its time in seconds; ``source`` the
+    student's function as the notebook has it. The report is what ``grade``
+    prints; ``earned`` and ``report`` are None when the serving cell ended
+    without serving (the returned cell's error says why: a NameError, a
+    timeout). nbclient runs the serving cell on this thread, as every other
+    cell (its kernel client is not to be shared between threads); the checks
+    run meanwhile on a thread of their own, talking to the kernel over the
+    grader's socket. A kernel that dies raises nbclient's ``DeadKernelError``.
     """
     socket_path = os.path.join(channel_dir, f"grade-{index}.sock")
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -172,46 +176,54 @@ def grade_cell(client, cell, index, name, budget, channel_dir):
     os.chmod(socket_path, 0o777)  # the kernel may run as a user of its own
     server.listen(1)
     serving = serve_cell(cell, socket_path)
-    outcome = {}
+    outcome, connections, ended = {}, [], threading.Event()
+    deadline = time.monotonic() + budget + 30  # nbclient stops the cell at its budget first
 
-    def run():
+    def judge():
         try:
-            outcome["cell"] = client.execute_cell(serving, index)
-        except BaseException as error:  # DeadKernelError, a timeout: re-raised by the caller
+            server.settimeout(0.2)
+            while not ended.is_set():
+                try:
+                    connection, _ = server.accept()
+                    break
+                except (socket.timeout, TimeoutError):
+                    continue
+            else:
+                return  # the cell ended without connecting
+            connections.append(connection)
+            peer = GraderPeer(connection, deadline)
+            outcome["results"] = grade_on(peer, name, context_of(cell), source)
+            peer.send("done")
+        except BaseException as error:  # the kernel went away: the serving cell says why
             outcome["error"] = error
 
-    thread = threading.Thread(target=run, daemon=True)
-    deadline = time.monotonic() + budget
+    thread = threading.Thread(target=judge, daemon=True)
     thread.start()
+    started = time.monotonic()
     try:
-        connection = _accept(server, thread, deadline)
-        if connection is None:  # the cell failed before serving (a NameError): judged by its error
-            thread.join()
-            if "error" in outcome:
-                raise outcome["error"]
-            return None, None, serving
-        peer = GraderPeer(connection, deadline)
-        try:
-            results = grade_on(peer, name, context_of(cell))
-            peer.send("done")
-        except KernelGone:
-            thread.join(timeout=max(0.0, deadline - time.monotonic()) + 30)
-            if "error" in outcome:
-                raise outcome["error"]
-            raise
-        finally:
-            connection.close()
-        thread.join(timeout=30)
-        if "error" in outcome:
-            raise outcome["error"]
-        return sum(r.earned for r in results), core.report(name, results), serving
+        client.execute_cell(serving, index)
     finally:
+        seconds = time.monotonic() - started
+        ended.set()
+        thread.join(timeout=2)
+        for connection in connections:  # wakes the checks if the cell ended before they did
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        thread.join(timeout=30)
         server.close()
         os.unlink(socket_path)
+    if "results" not in outcome:
+        return None, None, serving, seconds
+    results = outcome["results"]
+    return sum(r.earned for r in results), core.report(name, results), serving, seconds
 
 
-def grade_on(peer, name, context=()):
-    """Run exercise ``name``'s checks on what the kernel at ``peer`` hands in: its function, or a value (a History)."""
+def grade_on(peer, name, context=(), source=""):
+    """Run exercise ``name``'s checks on what the kernel at ``peer`` hands in: its function, or a value (a History).
+
+    ``source`` is the student's function as written in the notebook: one that
+    uses the reference earns nothing, as in the kernel (``core.uses_reference``).
+    """
     try:
         kind, fields = peer.receive()
     except (wire.Unsendable, wire.ProtocolError) as error:
@@ -219,19 +231,7 @@ def grade_on(peer, name, context=()):
     if kind == "unsendable":
         message = f"your answer is {fields['what']}, which the grader cannot receive"
         return [core.Result(part, 0.0, message) for part in core.exercise(name).parts]
+    if reason := core.reference_in(source):
+        return [core.Result(part, 0.0, reason) for part in core.exercise(name).parts]
     answer = RemoteAnswer(peer, name) if fields.get("callable") else fields.get("value")
     return core.run_parts(name, answer, *context)
-
-
-def _accept(server, thread, deadline):
-    """The kernel's connection, or None if the serving cell ended without connecting."""
-    while time.monotonic() < deadline:
-        server.settimeout(ACCEPT_POLL_S)
-        try:
-            connection, _ = server.accept()
-            connection.settimeout(None)
-            return connection
-        except (socket.timeout, TimeoutError):
-            if not thread.is_alive():
-                return None
-    raise KernelGone("timeout")

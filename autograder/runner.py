@@ -16,9 +16,14 @@ runs in a bubblewrap sandbox (``autograder.sandbox``): the child starts it
 through ``SandboxKernelManager``, which wraps Jupyter's kernel command in
 ``bwrap`` and talks to it over Unix socket files (Jupyter's ``ipc`` transport),
 since the sandbox has no network. The cells are restored from ``solutions/``
-here, outside, before the kernel starts: the kernel never sees that folder.
-Where no sandbox can be made, ``grade_notebook`` raises ``SandboxUnavailable``;
-``sandbox="off"`` runs the kernel as before, with the grader's rights.
+here, outside, before the kernel starts: the kernel never sees that folder,
+and of the course's code it sees only the student edition
+(``autograder.grading_tree``). The test cells are then not run in the kernel:
+the child grades each one itself (``autograder.remote``), calling the
+student's function in the kernel, so that the points are decided where the
+student's code cannot reach. Where no sandbox can be made, ``grade_notebook``
+raises ``SandboxUnavailable``; ``sandbox="off"`` runs the kernel with the
+grader's rights and scores the test cells in it, as nbgrader does.
 """
 
 import functools
@@ -221,19 +226,29 @@ def _run_cells(client, notebook, skip, result, out, progress):
 def _score_outside(client, cell, index, result, out, failed):
     """Grade test ``cell`` here, its exercise's answer called in the kernel (``autograder.remote``)."""
     budget = client.timeout_func(cell)
-    started = time.monotonic()
-    try:
-        earned, report, served = remote.grade_cell(client, cell, index, _exercise_name(cell), budget, client.km.ipc_dir)
-    except remote.KernelGone as gone:
-        if str(gone) == "timeout":
-            _score(result, cell, 0.0, f"the cell ran longer than {budget} s and was stopped", out)
-        else:
-            _score(result, cell, 0.0, "the kernel stopped answering while this cell ran", out)
-        return
-    if earned is None:  # the cell failed before the answer could be served: judged by its error, as in the kernel
-        _score(result, cell, 0.0, _feedback(served, time.monotonic() - started, budget, failed), out)
+    earned, report, served, seconds = remote.grade_cell(client, cell, index, _exercise_name(cell), budget,
+                                                        client.km.ipc_dir, _function_source(client.nb, _exercise_name(cell)))
+    if earned is None:  # the cell did not serve to the end: judged by its error, as in the kernel
+        feedback = _feedback(served, seconds, budget, failed)
+        _score(result, cell, 0.0, feedback or "the kernel stopped answering while this cell ran", out)
         return
     _score(result, cell, float(earned), report.strip()[:4000], out)
+
+
+def _function_source(notebook, name):
+    """The source of the function ``name`` as the student's answer cell defines it, or ''."""
+    import ast
+
+    for cell in notebook.cells:
+        if cell.metadata.get("answer") != name:
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            return ""
+        return next((ast.get_source_segment(cell.source, node) or "" for node in tree.body
+                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name), "")
+    return ""
 
 
 def _score(result, cell, score, feedback, out, max_score=None):

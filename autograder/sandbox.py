@@ -9,10 +9,11 @@ process, ``solutions/`` and the output folder stay outside.
 Inside: its own user, PID, network, IPC and UTS namespaces (``--unshare-all``;
 the network namespace has only its own loopback, so no address outside can be
 reached), the system, the Python environment and the course's two packages
-read-only, and only three writable places, all size-limited tmpfs: its home
-(the working directory, a copy of the notebook's folder), ``/tmp`` and
-``/dev/shm``. It talks to the grader over Jupyter's ``ipc`` transport: Unix
-socket files in a folder of its own, the only thing it shares with the grader.
+(their student edition when grading) read-only, and only three writable
+places, all size-limited tmpfs: its home (the working directory, a copy of
+the notebook's folder), ``/tmp`` and ``/dev/shm``. It talks to the grader over
+Unix socket files in a folder of its own (Jupyter's ``ipc`` transport, and the
+grader's socket for the graded calls), the only thing it shares with the grader.
 The environment is rebuilt from nothing (``--clearenv``): a few settings of the
 course, never the grader's variables.
 

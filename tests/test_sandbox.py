@@ -3,14 +3,13 @@
 The attack corpus (tests/submissions/attacks.py) goes through the real grader
 (``python -m autograder grade``) twice: with the sandbox, every attack but one
 is refused, flagged and earns nothing; without it (``--sandbox off``), the
-same attacks succeed, which is what the sandbox prevents. Not stopped yet,
-with or without it: reading the checks' hidden inputs, and the forgeries
+same attacks succeed, which is what the sandbox prevents. The forgeries
 (``FORGERIES``: rebinding ``grade``, patching numpy or the checks through an
-obfuscated import), which get a wrong answer its points. The hidden test cell
-still calls ``autograder.grade`` in the kernel, so the checks are importable
-there and their verdict is computed where the student's code runs; the tests
-that say what a forgery should earn are marked as expected to fail until
-scores are decided outside the kernel.
+obfuscated import, calling the reference) try to get a wrong answer its
+points: in the sandbox the grader scores outside the kernel, which holds
+neither the checks nor the answers, and they earn nothing; without it the
+hidden test cells score in the kernel, as nbgrader's autograde does, and they
+succeed.
 """
 
 import csv
@@ -157,7 +156,7 @@ def sandboxed(tmp_path_factory):
 @pytest.fixture(scope="module")
 def unsandboxed(tmp_path_factory):
     names = [name for name in ATTACKS if name not in HARMFUL]
-    return grade_attacks(tmp_path_factory.mktemp("unsandboxed"), names, "off")
+    return grade_attacks(tmp_path_factory.mktemp("unsandboxed"), [*names, *FORGERIES], "off")
 
 
 @needs_sandbox
@@ -189,24 +188,17 @@ def test_the_sandbox_leaves_every_other_file_and_grade_alone(sandboxed):
 
 @needs_sandbox
 @pytest.mark.slow
-def test_what_the_sandbox_does_not_stop_yet(sandboxed):
+def test_quitting_the_kernel_in_a_graded_call_costs_that_exercise_only(sandboxed):
     grades = sandboxed["grades"]
-    # The checks are importable in the kernel while it scores: the text search is all that flags this.
-    assert not refused(grades, "reads_hidden_inputs")
-    assert "refers to the autograder's files in psnr" in grades["reads_hidden_inputs"]["flags"]
-    assert float(grades["reads_hidden_inputs"]["score"]) == FULL_MARKS
-    # Quitting the kernel in the graded call costs that exercise only, as without a sandbox.
     assert float(grades[EXITS_IN_CHECK]["score"]) == FULL_MARKS - 2
     assert "the kernel died in cell test_psnr" in grades[EXITS_IN_CHECK]["flags"]
 
 
 @needs_sandbox
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="not stopped yet: the hidden test cell scores in the kernel, where the "
-                                                              "student's code can rebind or patch what scores it")
 @pytest.mark.parametrize("name", FORGERIES)
 def test_a_forgery_earns_nothing(sandboxed, name):
-    """A wrong psnr with code that forges its points: should earn what the wrong psnr earns, none of its 2."""
+    """A wrong psnr with code that forges its points earns what the wrong psnr earns: none of its 2."""
     assert float(sandboxed["grades"][name]["score"]) == FULL_MARKS - 2
 
 
@@ -216,9 +208,12 @@ def test_without_the_sandbox_the_attacks_succeed(unsandboxed):
     """What the sandbox prevents. The fork bomb and the disk filler are not run: nothing would stop them."""
     grades = unsandboxed["grades"]
     assert unsandboxed["status"] == 0
-    succeeded = sorted(name for name in grades if name != "victim" and not refused(grades, name))
+    succeeded = sorted(name for name in grades if name in ATTACKS and not refused(grades, name))
     print("succeed without the sandbox:", ", ".join(succeeded))
     assert succeeded == sorted(name for name in ATTACKS if name not in HARMFUL)
+    forged = {name: float(grades[name]["score"]) for name in FORGERIES}
+    print("forged scores without the sandbox (a wrong psnr earns 12 of 14):", forged)
+    assert all(score > FULL_MARKS - 2 for score in forged.values())  # nbgrader's in-kernel scoring is forgeable
     assert unsandboxed["gradebook"] != "the gradebook"
     assert unsandboxed["victim"] == "{}"  # the victim's notebook was overwritten
     assert unsandboxed["wrote_project"]

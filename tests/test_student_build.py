@@ -311,3 +311,16 @@ def test_check_gives_the_same_report_in_the_student_image(context, tmp_path):
     assert not differ, "\n\n".join(f"{case}\nfull:    {a}\nstudent: {b}" for case, (a, b) in differ.items())
     assert any("passed" == report.splitlines()[-1] for report in student.values())
     assert any("QuickCheckFailed" in report for report in student.values())
+
+
+def test_the_grading_sandbox_sees_no_answer(secrets):
+    """The course's code a graded kernel sees (autograder.grading_tree): the student edition and the graded calls' side."""
+    from autograder import grading_tree
+
+    tree = grading_tree.grading_tree()
+    files = {str(p.relative_to(tree)): text_of(p) for p in tree.rglob("*") if p.is_file()
+             and p.relative_to(tree).parts[0] != "earlier" and "__pycache__" not in p.parts}
+    assert {"autograder/answering.py", "autograder/wire.py", "autograder/checks/lesson02.py"} <= set(files)
+    assert not [f for f in files if f.endswith(("runner.py", "cli.py", "remote.py"))]
+    found = leaks(files, secrets)
+    assert not found, "\n".join(f"{f}: {where}: {line}" for f, where, line in found[:20])

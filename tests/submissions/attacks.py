@@ -9,9 +9,7 @@ cell error the grader flags; an attack that succeeds runs on silently (the
 tests look at its effects). ``targets`` fills in the absolute paths and the
 port an attacker would have to guess: the tests make them and know them.
 
-Each entry: the code, and whether the sandbox is expected to stop it. The
-checks' hidden inputs are still importable in the kernel (the hidden test
-cell calls ``autograder.grade`` there); only the text search flags that.
+Each entry: the code, and whether the sandbox is expected to stop it.
 ``FORGERIES`` follow a wrong psnr and try to get its points anyway.
 """
 
@@ -27,7 +25,9 @@ ATTACKS = {
     "reads_other_student": ("text = open({victim!r}).read()\nassert 'def psnr' in text", True),
     "reads_solutions": ("text = open({solution!r}).read()\nassert 'BEGIN SOLUTION' in text", True),
     "reads_hidden_inputs": ("import autograder.checks.lesson02 as hidden\ntext = open(hidden.__file__).read()\n"
-                            "assert 'def ' in text", False),
+                            "assert '_psnr_identical_and_other_shapes' in text, 'no hidden check here'", True),
+    "reads_reference_answer": ("reference = __import__('dae_' + 'reference.evaluate', fromlist=['psnr'])\n"
+                               "assert callable(reference.psnr)", True),
     "reads_grader_home": ("text = open({home_secret!r}).read()\nassert 'secret' in text", True),
     "reads_environment": (
         "import os, glob\nfound = [os.environ.get('AUTOGRADER_TEST_SECRET', '')]\n"
@@ -49,9 +49,11 @@ ATTACKS = {
                    True),
 }
 # Forgeries: a wrong psnr (it returns 0.0, worth nothing of its 2 points) and code that tries to get the points
-# anyway, from inside the kernel where the hidden test cell scores it. The sandbox does not stop these: scores are
-# still decided in the student's process (tests/test_sandbox.py marks what they should earn as expected to fail).
+# anyway, from inside the kernel, where nbgrader's own autograde scores the hidden test cell. With the sandbox the
+# grader scores outside the kernel, which holds no checks and no answers: they earn nothing.
 FORGERIES = {
+    "uses_the_reference": "psnr = lambda x, y, data_range=1.0: __import__('dae_' + 'reference.evaluate', "
+                          "fromlist=['psnr']).psnr(x, y, data_range)",
     "rebinds_grade": "grade = lambda name, answer, *context: print(f'{name}: 2 / 2 points') or 2.0",
     "patches_numpy": "np.allclose = lambda *args, **kwargs: True\nnp.isclose = lambda a, b, *args, **kwargs: "
                      "np.ones(np.broadcast(a, b).shape, dtype=bool)",

@@ -10,7 +10,7 @@ grader, outside.
 
 Built once for each version of the course's sources (about 20 s), in a cache
 folder (``$XDG_CACHE_HOME/dae-course``, else ``~/.cache/dae-course``), and
-reused by every grading run after.
+reused by every grading run after; the five newest versions are kept.
 """
 
 import hashlib
@@ -78,7 +78,16 @@ def grading_tree():
                 raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    _prune(tree.parent, keep=tree)
     return tree
+
+
+def _prune(folder, keep, newest=5):
+    """Remove all but the ``newest`` trees of ``folder`` (never ``keep``): older versions of the course."""
+    trees = sorted((p for p in folder.iterdir() if (p / "complete").exists() and p != keep),
+                   key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in trees[newest - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def earlier_answers(tree, lesson):

@@ -5,7 +5,10 @@ One module per lesson; each has ``WRONG``, mapping an exercise to a list of
 points and its report must contain ``feedback``, the words that name the
 mistake. A mistake marked ``public=True`` must already fail the quick public
 checks (``check()``), with that feedback: a quick check that passes it would
-give a student false confidence.
+give a student false confidence. A mistake marked ``thread_ordered=True``
+loses its points every time, but the checks after the one that catches it
+pass or fail by chance (a parallel map's threads decide): tests that compare
+two reports of it leave those out.
 """
 
 import importlib
@@ -18,6 +21,7 @@ class Mistake(NamedTuple):
     answer: Callable
     feedback: str
     public: bool = False
+    thread_ordered: bool = False  # what it gives depends on the order threads run in: its later checks pass by chance
 
 
 def load():

@@ -57,9 +57,9 @@ def serve_on(sock, name, answer):
             if kind == "call":
                 _call(peer, answer, fields, namespace)
             elif kind == "iterate":
-                _send_value(peer, "elements", value=list(_elements(peer.lent[fields["id"]], fields["limit"])))
+                _answer(peer, "elements", lambda: list(_elements(peer.lent[fields["id"]], fields["limit"])))
             elif kind == "graph":
-                _send_value(peer, "graph", value=_graph(peer.lent[fields["id"]]))
+                _answer(peer, "graph", lambda: _graph(peer.lent[fields["id"]]))
             else:
                 raise wire.ProtocolError(f"an unknown request {kind!r}")
     finally:
@@ -78,6 +78,20 @@ def _send_value(peer, kind, **fields):
         peer.send("unsendable", what=str(error))
 
 
+def _answer(peer, kind, compute):
+    """Send what ``compute()`` gives, or how the student's code it ran failed (a dataset that raises in a pass)."""
+    try:
+        value = compute()
+    except (Exception, SystemExit) as error:
+        _send_raised(peer, error)
+    else:
+        _send_value(peer, kind, value=value)
+
+
+def _send_raised(peer, error):
+    peer.send("raised", type=type(error).__name__, message=str(error)[:2000], exit=isinstance(error, SystemExit))
+
+
 def _call(peer, answer, fields, namespace):
     args, kwargs = fields["args"], fields["kwargs"]
     given = {**dict(enumerate(args)), **kwargs}
@@ -86,8 +100,7 @@ def _call(peer, answer, fields, namespace):
         with _setup(fields["setup"], namespace):
             result = answer(*args, **kwargs)
     except (Exception, SystemExit) as error:  # the student's code failed: the grader says how
-        peer.send("raised", type=type(error).__name__, message=str(error)[:2000],
-                  exit=isinstance(error, SystemExit))
+        _send_raised(peer, error)
         return
     returned = next((i for i, arg in enumerate(args) if result is arg and not _plain(arg)), None)
     models = [[i, arg] for i, arg in enumerate(args) if _is_model(arg)]

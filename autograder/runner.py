@@ -39,7 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import course, grading_tree, remote, sandbox
+from autograder import core, course, grading_tree, remote, sandbox
 from autograder.course import lesson_path, solution_path
 from autograder.sandbox import SandboxUnavailable
 
@@ -226,6 +226,7 @@ def _run_cells(client, notebook, skip, result, out, progress):
 def _score_outside(client, cell, index, result, out, failed):
     """Grade test ``cell`` here, its exercise's answer called in the kernel (``autograder.remote``)."""
     budget = client.timeout_func(cell)
+    core.load_lesson(result["lesson"])  # not the other lessons': TensorFlow is imported only where a check needs it
     earned, report, served, seconds = remote.grade_cell(client, cell, index, _exercise_name(cell), budget,
                                                         client.km.ipc_dir, _function_source(client.nb, _exercise_name(cell)))
     if earned is None:  # the cell did not serve to the end: judged by its error, as in the kernel

@@ -154,7 +154,6 @@ def _elements(dataset, limit):
 
 def _graph(dataset):
     """The serialised graph of ``dataset`` (a GraphDef's bytes), for the grader to read; b'' if it has none."""
-    import numpy as np
     from tensorflow.python.data.ops import options
 
     try:

@@ -166,7 +166,7 @@ def _encode_framework(value, blobs, peer):
         return {"t": "history", "history": encode(dict(value.history), blobs, peer),
                 "epoch": encode(list(value.epoch), blobs, peer)}
     if isinstance(value, tf.data.Dataset):
-        if getattr(peer, "keeps_datasets", False):  # the kernel keeps its own, the grader asks for them
+        if peer.keeps_datasets:  # the kernel keeps its own, the grader asks for them
             return {"t": "handle", "id": _lend(peer, value), "kind": "dataset", "text": str(value.element_spec)[:300]}
         return {"t": "elements", "items": [encode(element, blobs, peer) for element in value]}
     if isinstance(value, (tf.Tensor, tf.Variable)):
@@ -286,12 +286,6 @@ def rebuild_exception(type_name, message, exit=False):
         return SystemExit(message)
     name = type_name if isinstance(type_name, str) and type_name.isidentifier() else "Exception"
     return type(name, (Exception,), {"__module__": "builtins"})(message)
-
-
-def describe(error):
-    """An exception in one line: its type and the first line of its message."""
-    text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0][:300]}" if text else type(error).__name__
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Grade one notebook in a process of its own, the way nbgrader would.
 
-The parent (``grade_notebook``) starts ``python -m autograder.runner``, with a
-memory limit and a wall-clock limit, and reads the JSON it writes. The child
+The parent (``grade_notebook``) runs ``run`` in a process of its own, forked
+from a server that has done the grader's imports (``autograder.processes``),
+with a memory limit and a wall-clock limit, and reads the JSON it writes. The child
 rebuilds the notebook for grading: the student's cells, except that every
 graded test cell (the hidden test: one call into the checks) and every other
 locked cell (set-up, training settings) is taken from ``solutions/``, and the
@@ -30,16 +31,12 @@ import functools
 import json
 import os
 import re
-import resource
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from autograder import core, course, grading_tree, remote, sandbox
+from autograder import core, course, grading_tree, processes, remote, sandbox
 from autograder.course import lesson_path, solution_path
 from autograder.sandbox import SandboxUnavailable
 
@@ -52,6 +49,10 @@ INTEGRITY_PATTERNS = {
     "imports the reference implementation (dae_reference)": re.compile(r"\b(import|from)\s+dae_reference\b|dae_reference\."),
     "refers to the autograder's files": re.compile(r"\bautograder\b"),
 }
+# What each notebook's grading process imports: once, in the server it is forked from. Scoring outside the
+# sandbox runs the checks here, and the checks of lessons 1, 3, 4 and 5 need TensorFlow.
+PRELOAD = ["nbformat", "nbclient", "nbgrader.utils", "jupyter_client", "autograder.runner"]
+PRELOAD_SCORING = [*PRELOAD, "tensorflow", "keras", *core.LESSON_MODULES]
 
 
 def grade_notebook(path, lesson, cell_timeout=None, timeout=NOTEBOOK_TIMEOUT_S, memory_mb=MEMORY_LIMIT_MB,
@@ -64,18 +65,11 @@ def grade_notebook(path, lesson, cell_timeout=None, timeout=NOTEBOOK_TIMEOUT_S, 
     where none can be made) or ``"off"``.
     """
     check_sandbox(sandbox)
+    sandboxed = sandbox == "required"
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "result.json"
-        command = [sys.executable, "-m", "autograder.runner", str(path), lesson, str(out), str(cell_timeout or 0),
-                   str(memory_mb), sandbox]
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-        try:
-            _, stderr = child.communicate(timeout=timeout)
-            stopped = None if child.returncode == 0 else _last_line(stderr) or f"the grader exited with status {child.returncode}"
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)  # the kernel too: it is in the child's session
-            child.communicate()
-            stopped = f"grading stopped after {timeout} s (the time limit for one notebook)"
+        stopped = processes.run(run, (str(path), lesson, str(out), cell_timeout, sandboxed), timeout, memory_mb,
+                                preload=PRELOAD_SCORING if sandboxed else PRELOAD)
         result = json.loads(out.read_text()) if out.exists() else empty_result(path, lesson)
     if stopped:
         result["error"] = result.get("error") or stopped
@@ -103,17 +97,6 @@ def empty_result(path, lesson, error=None):
     exercises = [{"name": _exercise_name(cell), "score": 0.0, "max_score": float(_grader(cell)["points"]),
                   "feedback": error or "not graded"} for cell in source.cells if _is_test(cell)]
     return {"notebook": str(path), "lesson": lesson, "exercises": exercises, "flags": [], "error": error}
-
-
-def limit_memory(memory_mb):
-    """Cap this process's data segment, and so that of the kernel it starts, at ``memory_mb``."""
-    limit = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-
-
-def _last_line(text):
-    lines = [line for line in text.decode(errors="replace").splitlines() if line.strip()]
-    return lines[-1][:300] if lines else ""
 
 
 # The child ---------------------------------------------------------------------
@@ -429,9 +412,3 @@ def kernel_manager_class():
             await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return SandboxKernelManager
-
-
-if __name__ == "__main__":
-    notebook_path, lesson_name, out_path, timeout_s, memory_mb, sandbox_mode = sys.argv[1:7]
-    limit_memory(int(memory_mb))
-    run(notebook_path, lesson_name, out_path, int(timeout_s) or None, sandboxed=sandbox_mode == "required")

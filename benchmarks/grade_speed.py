@@ -6,8 +6,10 @@ Copies the solutions as the submissions of ``--students`` students and grades
 them with ``python -m autograder grade``'s machinery, once per ``--jobs``
 value and sandbox setting (``--sandbox off``, then ``required``), in one run,
 so that the figures compare; each line gives both side by side and the
-sandbox's cost in percent. Grading runs the lessons under the smoke profile,
-as nbgrader does.
+sandbox's cost in percent. Each measurement is one grading run as the command
+line makes it, from a cold start: its grading processes' zygote
+(``autograder.processes``) is started, and its imports paid, within the time
+measured. Grading runs the lessons under the smoke profile, as nbgrader does.
 """
 
 import argparse
@@ -17,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder import processes
 from autograder.cli import find_submissions, grade_all, total
 from autograder.course import LESSONS, solution_path
 from autograder.sandbox import probe
@@ -43,6 +46,7 @@ def main():
         for jobs in args.jobs:
             per_student, full = {}, {}
             for sandbox in ("off", "required"):
+                processes.shutdown()  # a cold start, as a new command line has
                 start = time.perf_counter()
                 results = grade_all(submissions, jobs=jobs, sandbox=sandbox)
                 per_student[sandbox] = (time.perf_counter() - start) / args.students

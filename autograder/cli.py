@@ -9,8 +9,14 @@ of other submissions, solutions/, the hidden checks or the output; see
 autograder/sandbox.py), and the checks run outside it, calling the student's
 functions in it (autograder/remote.py). Where no sandbox can be made the
 grader says why and stops; ``--sandbox off`` grades with the instructor's
-rights and scores in the kernel, as nbgrader does. Writes:
+rights and scores in the kernel, as nbgrader does.
 
+Students are graded ``--jobs`` at a time on this machine, or on Dask: a
+local cluster of ``--workers`` processes, or an existing one at
+``--scheduler`` (autograder/batch.py, autograder/cluster.py). Writes, beside
+``--out`` (autograder/results.py):
+
+    results.jsonl         one line per graded notebook, as it arrives (--resume grades only what it lacks)
     grades.csv            one row per student and notebook: student,notebook,score,max_score,flags
     grades_exercises.csv  one row per exercise: student,notebook,exercise,score,max_score,feedback
     feedback/STUDENT.txt  what each student lost, and why
@@ -22,12 +28,16 @@ Written answers are graded by hand and are not in these scores.
 
 import argparse
 import concurrent.futures
-import csv
+import contextlib
 import sys
+import tempfile
+import time
 from pathlib import Path
 
+from autograder import batch, cluster, results
 from autograder.course import CELL_TIMEOUT_S, LESSONS, TRAINING_CELLS
-from autograder.runner import MEMORY_LIMIT_MB, NOTEBOOK_TIMEOUT_S, SANDBOX_MODES, check_sandbox, grade_notebook
+from autograder.results import feedback_text, total
+from autograder.runner import MEMORY_LIMIT_MB, NOTEBOOK_TIMEOUT_S, SANDBOX_MODES, check_sandbox
 from autograder.sandbox import SandboxUnavailable
 
 
@@ -58,66 +68,51 @@ def find_submissions(path):
     return found
 
 
-def grade_all(submissions, jobs=1, progress=None, **limits):
-    """Grade every submission, ``jobs`` at a time; a list of ``(student, lesson, result)`` in input order."""
-    results = [None] * len(submissions)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(grade_notebook, notebook, lesson, **limits): i
-                   for i, (_, lesson, notebook) in enumerate(submissions)}
-        for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
-            i = futures[future]
-            student, lesson, _ = submissions[i]
-            results[i] = (student, lesson, future.result())
-            if progress:
-                progress(done, len(submissions), student, lesson, results[i][2])
-    return results
+def grade_all(submissions, jobs=1, progress=None, log=None, done=(), executor=None, **limits):
+    """Grade ``(student, lesson, path)`` submissions; ``(student, lesson, result)`` in their order.
+
+    On ``executor`` (a Dask cluster's, ``autograder.cluster``) or a pool of
+    ``jobs`` threads; records go to ``log`` (``results.Log``), a scratch one if
+    None; ``done`` are an earlier run's records (``--resume``).
+    """
+    items = [batch.submission(*s) for s in submissions]
+    with contextlib.ExitStack() as stack:
+        if log is None:
+            scratch = stack.enter_context(tempfile.TemporaryDirectory())
+            log = stack.enter_context(results.Log(Path(scratch) / results.LOG_NAME))
+        per_student = executor is not None  # a cluster gets one task per student, a thread pool one per notebook
+        if executor is None:
+            executor = stack.enter_context(concurrent.futures.ThreadPoolExecutor(max_workers=jobs))
+        return batch.grade_class(items, executor, log, progress, done, per_student, **limits)
 
 
-def total(result):
-    return sum(e["score"] for e in result["exercises"]), sum(e["max_score"] for e in result["exercises"])
+class Progress:
+    """A progress bar on stderr, a line per task done, with the time left estimated from the pace so far."""
+
+    def __init__(self, stream=None):
+        self.stream, self.started = stream or sys.stderr, time.monotonic()
+
+    def __call__(self, done, total_count, student, records):
+        elapsed = time.monotonic() - self.started
+        width = 20
+        bar = "#" * (width * done // total_count) + "." * (width - width * done // total_count)
+        scores = ", ".join("{} {:g}/{:g}".format(r["lesson"], *total(r["result"])) for r in records)
+        left = elapsed / done * (total_count - done)
+        pace = f"{_duration(elapsed)} so far, about {_duration(left)} left" if done < total_count else _duration(elapsed)
+        print(f"[{bar}] {done}/{total_count}  {student}: {scores or 'not graded'}  ({pace})", file=self.stream, flush=True)
 
 
-def write_reports(results, out):
-    """Write the two CSV files and the feedback folder; returns the paths written."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    per_exercise = out.with_name(out.stem + "_exercises.csv")
-    feedback_dir = out.parent / "feedback"
-    feedback_dir.mkdir(exist_ok=True)
-    with open(out, "w", newline="") as grades, open(per_exercise, "w", newline="") as details:
-        grades_csv, details_csv = csv.writer(grades), csv.writer(details)
-        grades_csv.writerow(["student", "notebook", "score", "max_score", "flags"])
-        details_csv.writerow(["student", "notebook", "exercise", "score", "max_score", "feedback"])
-        for student, lesson, result in results:
-            score, max_score = total(result)
-            grades_csv.writerow([student, lesson, f"{score:g}", f"{max_score:g}", "; ".join(result["flags"])])
-            for e in result["exercises"]:
-                details_csv.writerow([student, lesson, e["name"], f"{e['score']:g}", f"{e['max_score']:g}", e["feedback"]])
-    for student in sorted({r[0] for r in results}):
-        text = "\n\n".join(feedback_text(lesson, result) for s, lesson, result in results if s == student)
-        (feedback_dir / f"{student}.txt").write_text(text + "\n")
-    return [out, per_exercise, feedback_dir]
+def _earlier_records(log_path):
+    try:
+        return results.read(log_path)
+    except ValueError as error:
+        raise UsageError(f"cannot resume: {error}") from None
 
 
-def feedback_text(lesson, result):
-    score, max_score = total(result)
-    lines = [f"{lesson}: {score:g} / {max_score:g} points"]
-    if result.get("error"):
-        lines.append(f"  ! {result['error']}")
-    for flag in result["flags"]:
-        lines.append(f"  ! flagged: {flag}")
-    for e in result["exercises"]:
-        lines.append(f"  {e['name']}: {e['score']:g} / {e['max_score']:g}")
-        if e["score"] < e["max_score"]:
-            lines += ["      " + line for line in e["feedback"].splitlines() if not line.lstrip().startswith("ok ")]
-    return "\n".join(lines)
-
-
-def print_progress(done, total_count, student, lesson, result):
-    score, max_score = total(result)
-    width = 20
-    bar = "#" * (width * done // total_count) + "." * (width - width * done // total_count)
-    print(f"[{bar}] {done}/{total_count}  {student} {lesson}: {score:g}/{max_score:g}", file=sys.stderr, flush=True)
+def _duration(seconds):
+    minutes, seconds = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
 
 
 def build_parser():
@@ -126,7 +121,13 @@ def build_parser():
     grade = commands.add_parser("grade", help="grade notebooks into grades.csv and feedback files")
     grade.add_argument("path", type=Path, help="a notebook, a student's folder, or a folder of student folders")
     grade.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV to write (default grades.csv)")
-    grade.add_argument("--jobs", type=int, default=1, help="notebooks graded at once (default 1)")
+    where = grade.add_mutually_exclusive_group()
+    where.add_argument("--jobs", type=int, default=1, help="notebooks graded at once on this machine (default 1)")
+    where.add_argument("--workers", type=int, help="grade on a local Dask cluster of this many worker processes")
+    where.add_argument("--scheduler", help="grade on the Dask cluster whose scheduler is at this address "
+                                           "(tcp://HOST:8786); its workers need the course's environment")
+    grade.add_argument("--resume", action="store_true",
+                       help="keep the results.jsonl beside --out and grade only the notebooks it lacks")
     grade.add_argument("--cell-timeout", type=int, help=f"seconds per cell (default {CELL_TIMEOUT_S}, "
                        f"{max(TRAINING_CELLS.values())} for lesson 4's training)")
     grade.add_argument("--timeout", type=int, default=NOTEBOOK_TIMEOUT_S, help=f"seconds per notebook (default {NOTEBOOK_TIMEOUT_S})")
@@ -140,23 +141,32 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
-        for name in ("jobs", "cell_timeout", "timeout", "memory_mb"):
+        for name in ("jobs", "workers", "cell_timeout", "timeout", "memory_mb"):
             if getattr(args, name) is not None and getattr(args, name) < 1:
                 raise UsageError(f"--{name.replace('_', '-')}={getattr(args, name)} is invalid: expected a positive integer")
         submissions = find_submissions(args.path)
-        check_sandbox(args.sandbox)  # once for the run, before any student's code
-        if args.sandbox == "off":
-            print("warning: --sandbox off: the students' code runs with your rights", file=sys.stderr)
-        results = grade_all(submissions, args.jobs, print_progress, cell_timeout=args.cell_timeout,
-                            timeout=args.timeout, memory_mb=args.memory_mb, sandbox=args.sandbox)
-        written = write_reports(results, args.out)
-    except (UsageError, SandboxUnavailable) as error:
+        log_path = args.out.with_name(results.LOG_NAME)
+        done = _earlier_records(log_path) if args.resume else []
+        with contextlib.ExitStack() as stack:
+            executor = None
+            if args.workers or args.scheduler:
+                executor = stack.enter_context(cluster.executor(args.scheduler, args.workers))
+                executor.submit(check_sandbox, args.sandbox).result()  # on a worker: that is where the sandbox runs
+            else:
+                check_sandbox(args.sandbox)  # once for the run, before any student's code
+            if args.sandbox == "off":
+                print("warning: --sandbox off: the students' code runs with your rights", file=sys.stderr)
+            log = stack.enter_context(results.Log(log_path, kept=done))
+            graded = grade_all(submissions, args.jobs, Progress(), log, done, executor, cell_timeout=args.cell_timeout,
+                               timeout=args.timeout, memory_mb=args.memory_mb, sandbox=args.sandbox)
+        written = results.write_reports(graded, args.out)
+    except (UsageError, SandboxUnavailable, cluster.ClusterUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    for student, lesson, result in results:
+    for student, lesson, result in graded:
         print(feedback_text(f"{student} {lesson}", result))
-    print("wrote " + ", ".join(str(p) for p in written))
+    print("wrote " + ", ".join(str(p) for p in [log_path, *written]))
     return 0

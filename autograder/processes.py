@@ -16,7 +16,8 @@ The zygote speaks JSON lines: a request on its stdin (``{"id", "target":
 "module:function", "args", "env", "cwd", "memory_mb", "stderr"}``) is
 answered with ``{"id", "pid"}`` when forked and ``{"id", "status"}`` when
 that process has exited. It has no thread of its own, so that a fork copies
-no lock held elsewhere; it exits when the grader closes its stdin. There is
+no lock held elsewhere. When the grader closes its stdin (it stopped, or
+was killed) the zygote kills the processes still running and exits. There is
 one zygote per set of modules, for the life of the grading program.
 """
 
@@ -64,7 +65,7 @@ def run(target, args, timeout, memory_mb, preload=()):
 
 
 def shutdown():
-    """Stop the zygotes (a process they started runs to its end); the next ``run`` starts a new one."""
+    """Stop the zygotes, and any process they started that still runs; the next ``run`` starts a new one."""
     with _lock:
         zygotes = list(_zygotes.values())
         _zygotes.clear()
@@ -180,8 +181,10 @@ def serve(preload):
         readable, _, _ = select.select([0], [], [], 0.2)
         if readable:
             chunk = os.read(0, 1 << 20)
-            if not chunk:
-                return  # the grader is gone; the processes it started finish on their own
+            if not chunk:  # the grader is gone (stopped, or a cluster's worker killed): nobody waits for these
+                for pid in children:
+                    _kill(pid)
+                return
             pending += chunk
             *lines, pending = pending.split(b"\n")
             for line in lines:

@@ -346,19 +346,23 @@ def _first_line(text):
 
 
 def copy_folder(folder, copy):
-    """Copy the regular files of ``folder`` (not its links nor subfolders) to ``copy``, readable by all.
-
-    The copy is what the sandboxed kernel finds in its working directory; a
-    link could point at another student's work, so links are left out.
-    """
+    """Copy ``folder_files(folder)`` to ``copy``, readable by all: what the sandboxed kernel finds in its working directory."""
     copy.mkdir(mode=0o755)
     copy.chmod(0o755)  # whatever the umask: the kernel may run as a user of its own
-    budget = sandbox.SCRATCH_MB * 1024 * 1024 // 2
-    for entry in sorted(folder.iterdir()):
+    for entry in folder_files(folder):
+        shutil.copyfile(entry, copy / entry.name, follow_symlinks=False)
+        (copy / entry.name).chmod(0o644)
+
+
+def folder_files(folder):
+    """The files of a notebook's folder that its kernel gets: the regular ones (a link could point at another
+    student's work; subfolders are left out), in name order, as long as they fit in half the kernel's scratch space."""
+    budget, files = sandbox.SCRATCH_MB * 1024 * 1024 // 2, []
+    for entry in sorted(Path(folder).iterdir()):
         if not entry.is_symlink() and entry.is_file() and entry.stat().st_size <= budget:
             budget -= entry.stat().st_size
-            shutil.copyfile(entry, copy / entry.name, follow_symlinks=False)
-            (copy / entry.name).chmod(0o644)
+            files.append(entry)
+    return files
 
 
 @functools.cache

@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import batch, cluster, results
+from autograder import batch, class_report, cluster, export, results
 from autograder.course import CELL_TIMEOUT_S, LESSONS, TRAINING_CELLS
 from autograder.results import feedback_text, total
 from autograder.runner import MEMORY_LIMIT_MB, NOTEBOOK_TIMEOUT_S, SANDBOX_MODES, check_sandbox
@@ -135,11 +135,14 @@ def build_parser():
     grade.add_argument("--sandbox", choices=SANDBOX_MODES, default="required",
                        help="run each notebook's kernel in a bubblewrap sandbox (required, the default) "
                             "or with your rights (off)")
+    export.add_parser(commands)
     return parser
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if args.command == "export":
+        return export.main(args)
     try:
         for name in ("jobs", "workers", "cell_timeout", "timeout", "memory_mb"):
             if getattr(args, name) is not None and getattr(args, name) < 1:

@@ -26,6 +26,7 @@ import csv
 import sys
 from pathlib import Path
 
+from autograder import class_report
 from autograder.course import CELL_TIMEOUT_S, LESSONS, TRAINING_CELLS
 from autograder.runner import MEMORY_LIMIT_MB, NOTEBOOK_TIMEOUT_S, SANDBOX_MODES, check_sandbox, grade_notebook
 from autograder.sandbox import SandboxUnavailable
@@ -134,11 +135,14 @@ def build_parser():
     grade.add_argument("--sandbox", choices=SANDBOX_MODES, default="required",
                        help="run each notebook's kernel in a bubblewrap sandbox (required, the default) "
                             "or with your rights (off)")
+    class_report.add_parser(commands)
     return parser
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if args.command == "report":
+        return class_report.main(args)
     try:
         for name in ("jobs", "cell_timeout", "timeout", "memory_mb"):
             if getattr(args, name) is not None and getattr(args, name) < 1:

@@ -136,6 +136,7 @@ def build_parser():
                        help="run each notebook's kernel in a bubblewrap sandbox (required, the default) "
                             "or with your rights (off)")
     export.add_parser(commands)
+    class_report.add_parser(commands)
     return parser
 
 
@@ -143,6 +144,8 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     if args.command == "export":
         return export.main(args)
+    if args.command == "report":
+        return class_report.main(args)
     try:
         for name in ("jobs", "workers", "cell_timeout", "timeout", "memory_mb"):
             if getattr(args, name) is not None and getattr(args, name) < 1:

@@ -34,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import batch, class_report, cluster, export, results
+from autograder import batch, class_report, cluster, export, gradebook, results
 from autograder.course import CELL_TIMEOUT_S, LESSONS, TRAINING_CELLS
 from autograder.results import feedback_text, total
 from autograder.runner import MEMORY_LIMIT_MB, NOTEBOOK_TIMEOUT_S, SANDBOX_MODES, check_sandbox
@@ -128,6 +128,9 @@ def build_parser():
                                            "(tcp://HOST:8786); its workers need the course's environment")
     grade.add_argument("--resume", action="store_true",
                        help="keep the results.jsonl beside --out and grade only the notebooks it lacks")
+    grade.add_argument("--gradebook", type=Path, metavar="COURSE",
+                       help="also record the scores in the gradebook of the nbgrader course COURSE, as its autograde "
+                            "would (PATH must then be COURSE/submitted)")
     grade.add_argument("--cell-timeout", type=int, help=f"seconds per cell (default {CELL_TIMEOUT_S}, "
                        f"{max(TRAINING_CELLS.values())} for lesson 4's training)")
     grade.add_argument("--timeout", type=int, default=NOTEBOOK_TIMEOUT_S, help=f"seconds per notebook (default {NOTEBOOK_TIMEOUT_S})")
@@ -151,6 +154,8 @@ def main(argv=None):
             if getattr(args, name) is not None and getattr(args, name) < 1:
                 raise UsageError(f"--{name.replace('_', '-')}={getattr(args, name)} is invalid: expected a positive integer")
         submissions = find_submissions(args.path)
+        if args.gradebook:
+            gradebook.check_layout(args.gradebook, submissions)
         log_path = args.out.with_name(results.LOG_NAME)
         done = _earlier_records(log_path) if args.resume else []
         with contextlib.ExitStack() as stack:
@@ -166,12 +171,16 @@ def main(argv=None):
             graded = grade_all(submissions, args.jobs, Progress(), log, done, executor, cell_timeout=args.cell_timeout,
                                timeout=args.timeout, memory_mb=args.memory_mb, sandbox=args.sandbox)
         written = results.write_reports(graded, args.out)
-    except (UsageError, SandboxUnavailable, cluster.ClusterUnavailable) as error:
+        if args.gradebook:
+            gradebook.record(args.gradebook, graded)
+            written.append(args.gradebook / "gradebook.db")
+    except (UsageError, SandboxUnavailable, cluster.ClusterUnavailable, gradebook.GradebookError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+
     for student, lesson, result in graded:
         print(feedback_text(f"{student} {lesson}", result))
     print("wrote " + ", ".join(str(p) for p in [log_path, *written]))

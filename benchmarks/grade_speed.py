@@ -66,7 +66,7 @@ def main():
                 results = grade_all(submissions, executor=executor, sandbox="required")
                 seconds = (time.perf_counter() - start) / args.students
             one_worker = one_worker or (seconds if workers == 1 else None)
-            efficiency = f", scaling efficiency {one_worker / (workers * seconds):.0%}" if one_worker else ""
+            efficiency = f", scaling efficiency {one_worker / (workers * seconds):.0%}" if one_worker and workers > 1 else ""
             full = all(total(r)[0] == total(r)[1] for _, _, r in results)
             print(f"--workers {workers}: {seconds:6.1f} s with the sandbox on Dask{efficiency}; all full marks: {full}",
                   flush=True)

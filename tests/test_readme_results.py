@@ -40,3 +40,23 @@ def test_the_results_paragraph_quotes_the_recorded_evaluation():
     section = README[README.index("## Results of the full run"):README.index("## Speed")]
     for text, derived in quoted.items():
         assert re.sub(r"\s+", " ", derived) in re.sub(r"\s+", " ", section), f"README says {text!r}; the results give {derived!r}"
+
+
+def test_the_grading_speed_quoted_is_the_recorded_run():
+    """README's grading times and the projection for a class are those of results/grade_speed.txt."""
+    record = (ROOT / "results" / "grade_speed.txt").read_text()
+    jobs = {int(n): (float(off), float(on), cost) for n, off, on, cost in re.findall(
+        r"--jobs (\d+): +([\d.]+) s without the sandbox, +([\d.]+) s with it \(([+-]\d+%)\)", record)}
+    workers = {int(n): float(s) for n, s in re.findall(r"--workers (\d+): +([\d.]+) s with the sandbox on Dask", record)}
+    assert all("all full marks: True without, True with" in line for line in record.splitlines() if line.startswith("--jobs"))
+    text = " ".join(README.split())
+    off, on, cost = jobs[2]
+    assert f"`--jobs 2` (two students), {off:.0f} s per student without the sandbox and {on:.0f} s with it ({cost})" in text
+    off, on, cost = jobs[1]
+    assert f"`--jobs 1` (one student), {off:.0f} s without the sandbox and {on:.0f} s with it ({cost})" in text
+    efficiency = workers[1] / (2 * workers[2])
+    assert (f"{workers[1]:.0f} s per student with one local worker process, {workers[2]:.0f} s with two "
+            f"(a scaling efficiency of {efficiency:.0%}") in text
+    hours = 2000 * round(workers[2]) / 3600
+    assert f"2,000 students take 2,000 × {workers[2]:.0f} s, about {hours:.0f} hours" in text
+    assert f"about {hours / 10:.0f} hours on 10 two-core workers and {hours / 50:.0f} hour on 50" in text

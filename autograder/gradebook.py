@@ -103,11 +103,18 @@ def _command_line_scores():
 
         def preprocess_cell(self, cell, resources, index):
             grader = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "code":
+                return cell, resources
             cell.outputs = []
-            if cell.cell_type == "code" and grader.get("grade") and not grader.get("solution") and grader.get("points", 0) > 0:
-                points, feedback = self.exercises[grader["grade_id"].removeprefix("test_")]
-                cell.outputs = [new_output("stream", name="stdout", text=feedback + "\n"),
-                                new_output("execute_result", data={"text/plain": repr(float(points))})]
+            if grader.get("grade") and not grader.get("solution") and grader.get("points", 0) > 0:
+                exercise = self.exercises.get(str(grader.get("grade_id", "")).removeprefix("test_"))
+                if exercise is None:  # a graded cell the command line did not grade (one a student made up): no points
+                    cell.outputs = [new_output("error", ename="NotGraded", evalue="not a test cell of this lesson",
+                                               traceback=[])]
+                else:
+                    points, feedback = exercise
+                    cell.outputs = [new_output("stream", name="stdout", text=feedback + "\n"),
+                                    new_output("execute_result", data={"text/plain": repr(float(points))})]
             return cell, resources
 
     return CommandLineScores

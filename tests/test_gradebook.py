@@ -79,3 +79,19 @@ def test_gradebook_needs_a_gradebook(tmp_path, capsys):
     nbformat.write(SUBMISSIONS["ada"], folder / f"{LESSON}.ipynb")
     assert cli.main(["grade", str(tmp_path / "course" / "submitted"), "--gradebook", str(tmp_path / "course")]) == 2
     assert "has no gradebook.db: run nbgrader generate_assignment there first" in capsys.readouterr().err
+
+
+def test_a_graded_cell_the_command_line_did_not_grade_earns_nothing():
+    """A test cell a student made up (nbgrader's sanitizing keeps its points if it drops an unknown id) scores zero."""
+    from nbformat.v4 import new_code_cell
+    from nbgrader.utils import determine_grade
+
+    from autograder.gradebook import CommandLineScores
+
+    scores = CommandLineScores()
+    scores.exercises = {"psnr": [2.0, "psnr: 2 / 2 points"]}
+    made_up = new_code_cell("pass", metadata={"nbgrader": {"grade": True, "solution": False, "points": 100}})
+    real = new_code_cell('grade("psnr", psnr)', metadata={"nbgrader": {"grade": True, "solution": False, "points": 2,
+                                                                        "grade_id": "test_psnr"}})
+    assert determine_grade(scores.preprocess_cell(made_up, {}, 0)[0]) == (0, 100)
+    assert determine_grade(scores.preprocess_cell(real, {}, 1)[0]) == (2, 2)

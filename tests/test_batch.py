@@ -140,3 +140,14 @@ def _grade(root, out, sandbox, *options):
     with open(out.with_name("grades_exercises.csv")) as f:
         points = {(r["student"], r["exercise"]): (float(r["score"]), float(r["max_score"])) for r in csv.DictReader(f)}
     return points, results.read(out.with_name("results.jsonl"))
+
+
+@pytest.mark.slow
+def test_workers_starts_a_local_cluster_and_grades_there(tmp_path, capsys):
+    root = tmp_path / "submitted"
+    (root / "ann" / LESSON).mkdir(parents=True)
+    shutil.copy(solution_path(LESSON), root / "ann" / LESSON)
+    points, log = _grade(root, tmp_path / "grades" / "grades.csv", "off", "--workers", "1")
+    assert [(e["student"], e["lesson"]) for e in log] == [("ann", LESSON)]
+    assert all(score == full for score, full in points.values())
+    assert "1/1  ann: 02_noise_models 14/14" in capsys.readouterr().err

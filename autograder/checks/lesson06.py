@@ -58,10 +58,11 @@ def _expect_copies_at_zero(fn, samples, reference, copies, what):
     others = np.setdiff1d(np.arange(len(samples)), copies)
     at_copies = got[copies].astype(np.float64)
     if np.isnan(at_copies).any():
-        raise Wrong(f"{what} is NaN for {int(np.isnan(at_copies).sum())} of the {len(copies)} samples that are copies of "
-                    "reference images: the expansion |a|^2 + |b|^2 - 2 a.b rounds to a small negative squared distance, "
-                    "and the square root of a negative number is NaN; clip the squared distances at zero before the "
-                    "square root, or compute the distance from the differences a - b")
+        # no count of them: which copies round below zero depends on how the BLAS splits the product
+        raise Wrong(f"{what} is NaN for samples that are copies of reference images, where it should be 0: the "
+                    "expansion |a|^2 + |b|^2 - 2 a.b rounds to a small negative squared distance, and the square root "
+                    "of a negative number is NaN; clip the squared distances at zero before the square root, or "
+                    "compute the distance from the differences a - b")
     if np.max(at_copies) > COPY_TOLERANCE and not np.allclose(got[others].astype(np.float64), expected[others], rtol=1e-4):
         raise Wrong(f"{what} is off for the samples that are not copies too, and puts copies at distances up to "
                     f"{np.max(at_copies):.2g}, not 0: for each sample, return the Euclidean distance to its nearest "

@@ -6,7 +6,9 @@ autograde`` in the course directory COURSE with one preprocessor changed:
 instead of running the notebook (``Execute``), ``CommandLineScores`` writes
 into each graded test cell what the command line's grading found, its
 feedback as the cell's output and its points as the cell's value, which is
-how the course's ``grade(...)`` cells report under nbgrader. Everything else is
+how the course's ``grade(...)`` cells report under nbgrader; and a graded cell
+the assignment does not have (a student's own) is made a plain cell
+(``MadeUpCellsDropped``), where nbgrader would refuse the notebook. Everything else is
 nbgrader's own: the student and submission rows, the timestamp and late
 penalty, the locked cells restored from the gradebook, the autograded
 notebook in ``autograded/``, and ``SaveAutoGrades``, which scores each test
@@ -54,25 +56,35 @@ def record(course, graded):
 
 
 def preprocessors():
-    """nbgrader's own ``Autograde.autograde_preprocessors``, as import names, with ``CommandLineScores`` for ``Execute``."""
-    from nbgrader.converters import Autograde
-    from nbgrader.preprocessors import Execute
+    """nbgrader's own autograde preprocessors, as import names: ``(sanitize, autograde)``.
 
-    names = [f"{cls.__module__}.{cls.__name__}" for cls in Autograde.class_traits()["autograde_preprocessors"].default()]
-    return [f"{__name__}.CommandLineScores" if name == f"{Execute.__module__}.{Execute.__name__}" else name
-            for name in names]
+    In the autograde list ``CommandLineScores`` stands for ``Execute``; in the
+    sanitize list ``MadeUpCellsDropped`` follows ``OverwriteCells``.
+    """
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute, OverwriteCells
+
+    def names(trait, replace):
+        listed = [f"{cls.__module__}.{cls.__name__}" for cls in Autograde.class_traits()[trait].default()]
+        return [item for name in listed for item in replace.get(name, [name])]
+
+    overwrite, execute = (f"{cls.__module__}.{cls.__name__}" for cls in (OverwriteCells, Execute))
+    return (names("sanitize_preprocessors", {overwrite: [overwrite, f"{__name__}.MadeUpCellsDropped"]}),
+            names("autograde_preprocessors", {execute: [f"{__name__}.CommandLineScores"]}))
 
 
 def _autograde(course, lesson, students, scores_path):
     """``nbgrader autograde lesson`` in ``course`` for ``students``, its preprocessors ours; one call for all."""
     env = dict(os.environ)
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")  # nbgrader runs alembic from there
+    sanitize, autograde = preprocessors()
     others = sorted(folder.name for folder in (course / "submitted").iterdir()
                     if (folder / lesson).is_dir() and folder.name not in students)
     command = [sys.executable, "-m", "nbgrader", "autograde", lesson, "--force", "--log-level=ERROR",
                f"--CourseDirectory.student_id_exclude={','.join(others)}",
                f"--CommandLineScores.scores={scores_path}",
-               f"--Autograde.autograde_preprocessors={json.dumps(preprocessors())}"]
+               f"--Autograde.sanitize_preprocessors={json.dumps(sanitize)}",
+               f"--Autograde.autograde_preprocessors={json.dumps(autograde)}"]
     done = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         last = [line for line in done.stderr.splitlines() if line.strip()][-1:] or [f"status {done.returncode}"]
@@ -80,14 +92,14 @@ def _autograde(course, lesson, students, scores_path):
 
 
 def __getattr__(name):
-    """``CommandLineScores``, made on first use: nbgrader is imported only where it runs."""
-    if name == "CommandLineScores":
-        return _command_line_scores()
+    """``CommandLineScores`` and ``MadeUpCellsDropped``, made on first use: nbgrader is imported only where it runs."""
+    if name in ("CommandLineScores", "MadeUpCellsDropped"):
+        return _preprocessor_classes()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @functools.cache
-def _command_line_scores():
+def _preprocessor_classes():
     from nbformat.v4 import new_output
     from nbgrader.preprocessors import NbGraderPreprocessor
     from traitlets import Unicode
@@ -117,4 +129,19 @@ def _command_line_scores():
                                     new_output("execute_result", data={"text/plain": repr(float(points))})]
             return cell, resources
 
-    return CommandLineScores
+    class MadeUpCellsDropped(NbGraderPreprocessor):
+        """Make a cell of nbgrader's that the gradebook does not know a plain cell.
+
+        ``OverwriteCells`` takes the id off a graded cell the assignment does
+        not have (one a student made up, worth what they chose), and
+        ``CheckCellMetadata`` then refuses the whole notebook: nbgrader would
+        record nothing for that student. Dropped, the cell is graded as
+        nothing, and the rest of the notebook as the command line graded it.
+        """
+
+        def preprocess_cell(self, cell, resources, index):
+            if "nbgrader" in cell.metadata and "grade_id" not in cell.metadata["nbgrader"]:
+                del cell.metadata["nbgrader"]
+            return cell, resources
+
+    return {"CommandLineScores": CommandLineScores, "MadeUpCellsDropped": MadeUpCellsDropped}

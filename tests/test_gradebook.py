@@ -10,11 +10,13 @@ from autograder import cli
 from autograder.course import ROOT
 from autograder.sandbox import probe
 from tests.nbgrader_course import filled_in, nbgrader, nbgrader_env, write_course_config
+from tests.submissions.attacks import with_made_up_test_cell
 
 LESSON = "02_noise_models"
-SUBMISSIONS = {  # ada hands in every answer right; ben scales the noise by the variance
+SUBMISSIONS = {  # ada hands in every answer right; ben scales the noise by the variance; cal adds a test cell of his own
     "ada": filled_in(LESSON),
     "ben": filled_in(LESSON, "add_gaussian_noise", "sigma * rng.standard_normal", "sigma**2 * rng.standard_normal"),
+    "cal": with_made_up_test_cell(filled_in(LESSON)),
 }
 
 
@@ -45,6 +47,7 @@ def course(tmp_path_factory):
 def test_nbgrader_export_gives_the_command_lines_points(course):
     course, env, command_line = course
     assert command_line["ada"] > command_line["ben"]
+    assert command_line["cal"] == command_line["ada"]  # the made-up cell earns nothing
     nbgrader(["export", "--to", str(course / "nbgrader.csv")], course, env)
     with open(course / "nbgrader.csv") as f:
         exported = {row["student_id"]: float(row["score"]) for row in csv.DictReader(f) if row["assignment"] == LESSON}

@@ -87,3 +87,15 @@ def attack_notebook(name, targets):
     else:
         cell.source += "\n\n" + ATTACKS[name][0].format(**targets) + "\n"
     return notebook
+
+
+def with_made_up_test_cell(notebook):
+    """``notebook`` with a graded test cell of the student's own making, worth 100 points and printing nothing.
+
+    A forgery of the gradebook path (``--gradebook``): under nbgrader a graded
+    code cell without output earns its points, so the cell must earn none.
+    """
+    notebook.cells.append(nbformat.v4.new_code_cell("print('all good')", metadata={"nbgrader": {
+        "grade": True, "solution": False, "locked": True, "points": 100, "grade_id": "test_bonus",
+        "schema_version": 3}}))
+    return notebook

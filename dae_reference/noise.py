@@ -13,6 +13,7 @@ fraction forced to 0 or 1 at random).
 """
 
 import numpy as np
+from scipy import special
 
 NOISE_TYPES = ("gaussian", "masking", "salt_and_pepper")
 
@@ -99,30 +100,43 @@ def add_salt_and_pepper_noise(x, fraction, seed=None):
     return np.where(uniform < fraction, salt_or_pepper, x).astype(_float_dtype(x), copy=False)
 
 
-def clipped_noise_stats(x, sigma, seed=0):
-    """What clipping does to Gaussian noise: the statistics of ``clip(x + sigma*N(0,1)) - x``.
+def clipped_noise_mean(x, sigma):
+    """The exact mean of clipped Gaussian noise: ``m(x) = E[clip(x + sigma*Z, 0, 1)]``, ``Z ~ N(0, 1)``.
+
+    With ``a = -x / sigma`` and ``b = (1 - x) / sigma``, the draws below 0 count
+    as 0, those above 1 as 1 and the others as themselves::
+
+        m(x) = x (Phi(b) - Phi(a)) + sigma (phi(a) - phi(b)) + Phi(-b)
+
+    ``Phi(-b)`` is the mass clipped at 1, written so rather than ``1 - Phi(b)``,
+    which cancels to 0 for large ``b`` (here only below 1e-16 of a pixel). At
+    ``sigma = 0`` the formula is 0 / 0 where ``x`` is 0 or 1: the limit
+    ``clip(x, 0, 1)`` is returned instead. ``m(x) - x`` is the bias clipping adds
+    to a pixel of value ``x``: ``m(0) = 0.195`` for ``sigma = 0.5``.
 
     Parameters
     ----------
-    x : float array, any shape, values in [0, 1]
+    x : float array or number, any shape, any real values (clean pixels lie in [0, 1])
     sigma : float >= 0
-    seed : int
+        Standard deviation of the noise.
 
     Returns
     -------
-    dict of floats
-        ``'mean'`` and ``'std'`` of the effective noise over all pixels, and
-        ``'mean_on_black'``, its mean over the pixels where ``x == 0``
-        (NaN if there are none). Without clipping all three means would be 0.
+    float64 array of the shape of ``x``, values in [0, 1]
     """
+    _check_fraction_or_sigma("sigma", sigma, upper=None)
     x = np.asarray(x, dtype=np.float64)
-    effective = add_gaussian_noise(x, sigma, seed=seed, clip=True) - x
-    black = x == 0
-    return {
-        "mean": float(effective.mean()),
-        "std": float(effective.std()),
-        "mean_on_black": float(effective[black].mean()) if black.any() else float("nan"),
-    }
+    if sigma == 0:
+        return np.clip(x, 0.0, 1.0)
+    a, b = -x / sigma, (1.0 - x) / sigma
+    unclipped = special.ndtr(b) - special.ndtr(a)  # P(0 < x + sigma Z < 1)
+    return x * unclipped + sigma * (_normal_pdf(a) - _normal_pdf(b)) + special.ndtr(-b)
+
+
+def _normal_pdf(z):
+    """The standard normal density; |z| is capped at 40, where it is already 0 in float64, so z * z cannot overflow."""
+    z = np.minimum(np.abs(z), 40.0)
+    return np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
 
 
 def corrupt(x, noise_type="gaussian", level=0.5, seed=None):

@@ -20,7 +20,7 @@ REFERENCE = {
     "add_masking_noise": noise.add_masking_noise,
     "add_salt_and_pepper_noise": noise.add_salt_and_pepper_noise,
     "psnr": evaluate.psnr,
-    "clipped_noise_stats": noise.clipped_noise_stats,
+    "clipped_noise_mean": noise.clipped_noise_mean,
     "conv2d_params": model.conv2d_params,
     "build_encoder": model.build_encoder,
     "build_decoder": model.build_decoder,

@@ -1,10 +1,10 @@
-"""Lesson 2, noise models: the three corruptions, psnr and clipped_noise_stats."""
+"""Lesson 2, noise models: the three corruptions, psnr and the mean of clipped noise."""
 
 import statistics
 
 import numpy as np
 
-from autograder.core import Exercise, Wrong, as_array, as_number, expect_close, expect_shape, replacing
+from autograder.core import Exercise, Wrong, as_array, as_number, expect_close, expect_shape
 from dae_reference import evaluate, noise
 
 LESSON = "02_noise_models"
@@ -304,55 +304,98 @@ def _psnr_identical_and_other_shapes(fn):
                  likely=_psnr_mistakes(evaluate.mse(x, y), 1.0), otherwise=PSNR_FORMULA)
 
 
-clipped_noise_stats = Exercise("clipped_noise_stats", LESSON)
+clipped_noise_mean = Exercise("clipped_noise_mean", LESSON)
+
+# A correct answer differs from the exact mean by rounding only: float64 formulas by 1e-16, float32 ones by 1e-7.
+# m(x) is a pixel value, so its error is judged on that scale (atol 1e-6): writing the mass clipped at 1 as
+# 1 - Phi(b) rather than Phi(-b) costs at most 1.1e-16 there, and is accepted. What the formula must survive is
+# sigma = 0, where (0 - x) / sigma is 0 / 0 = NaN at x = 0 and x = 1, the black and white pixels the lesson is about.
+MEAN_RTOL, MEAN_ATOL = 1e-5, 1e-6
+# An answer within this distance of every expected value but not exact is a sampled estimate: the mean of 10,000
+# clipped draws per pixel misses by up to 0.009 (seeds 0 to 4, sigma 0.2 and 0.5); only the hint depends on it.
+SAMPLED_ATOL = 0.02
+MEAN_FORMULA = ("m = x (Phi(b) - Phi(a)) + sigma (phi(a) - phi(b)) + Phi(-b), with a = (0 - x) / sigma and "
+                "b = (1 - x) / sigma: the draws below 0 count as 0, those above 1 as 1")
 
 
-def _unclipped_stats(x, sigma):
-    effective = noise.add_gaussian_noise(np.asarray(x, dtype=np.float64), sigma, seed=0, clip=False) - x
-    return {"mean": float(effective.mean()), "std": float(effective.std()), "mean_on_black": float(effective[x == 0].mean())}
+def _phi(z):
+    return np.exp(-0.5 * np.minimum(np.abs(z), 40.0) ** 2) / np.sqrt(2 * np.pi)
 
 
-def _compare_stats(fn, x, sigma, keys):
-    what = f"clipped_noise_stats(x, sigma={sigma})"
-    # Graded with a correct add_gaussian_noise, so that a mistake there is not counted twice.
-    with replacing(fn, {"add_gaussian_noise": noise.add_gaussian_noise}):
-        got = fn(x.copy(), sigma)
-    if not isinstance(got, dict) or not set(keys) <= set(got):
-        raise Wrong(f"{what} should return a dict with keys {sorted(keys)}, got {got!r:.80}")
-    expected, unclipped = noise.clipped_noise_stats(x, sigma), _unclipped_stats(x, sigma)
-    values = {key: as_number(got[key], f"{what}[{key!r}]") for key in keys}
-    wrong = [key for key in keys if abs(values[key] - expected[key]) > 0.01]
-    if not wrong:
-        return
-    key = wrong[0]
-    if wrong == ["mean_on_black"] and abs(values[key] - expected["mean"]) < 0.01:
-        hint = "that is the mean over all pixels: take the mean over the pixels where x == 0 only"
-    elif wrong == ["mean_on_black"] and values[key] < 0.01:  # about 0, or below: no positive bias left
-        hint = ("that is the mean where the noisy image is 0, where clipping removed the noise: choose the pixels "
-                "by the clean image, where x == 0")
-    elif all(abs(values[k] - unclipped[k]) < 0.01 for k in wrong):
-        hint = ("these are the statistics of the noise before clipping: corrupt with add_gaussian_noise(x, sigma) "
-                "with clipping on (clip=True, the default)")
-    elif key == "std" and abs(values[key] - expected["std"] ** 2) < 0.01:
-        hint = "that is the variance; the std is its square root (.std())"
-    else:
-        hint = "the effective noise is add_gaussian_noise(x, sigma) - x, after clipping"
-    raise Wrong(f"{what}[{key!r}] is {values[key]:.4f}, expected about {expected[key]:.4f}: {hint}")
+def _mean_mistakes(x, sigma, expected):
+    """What the usual mistakes give at ``x`` and ``sigma > 0``; ``expected`` is the exact mean there."""
+    from scipy.special import ndtr
+
+    a, b = -x / sigma, (1 - x) / sigma
+    inside = x * (ndtr(b) - ndtr(a)) + sigma * (_phi(a) - _phi(b))
+    with np.errstate(all="ignore"):
+        truncated = inside / (ndtr(b) - ndtr(a))
+    return {
+        "that is x itself, the mean before clipping: clipping at 0 and 1 moves the mean": x,
+        "the draws clipped at 1 are missing: they count as 1, with probability Phi(-b) = 1 - Phi(b)": inside,
+        "this clips at 1 only (the mean of min(x + sigma Z, 1)): the draws below 0 are clipped to 0 too, "
+        "so the integral starts at a = (0 - x) / sigma, not at minus infinity":
+            x - (x - 1) * ndtr(-b) - sigma * _phi(b),
+        "this clips at 0 only (the mean of max(x + sigma Z, 0)): the draws above 1 are clipped to 1 too":
+            x * ndtr(-a) + sigma * _phi(a),
+        "that is the formula with sigma**2, the variance, in place of sigma, the standard deviation":
+            noise.clipped_noise_mean(x, sigma**2),
+        "the density term has the wrong sign: it is + sigma (phi(a) - phi(b))":
+            x * (ndtr(b) - ndtr(a)) + sigma * (_phi(b) - _phi(a)) + ndtr(-b),
+        "that is the mean of the draws that were not clipped (a truncated normal's mean): the clipped draws count "
+        "too, as 0 and 1, so do not divide by Phi(b) - Phi(a)": truncated,
+        "that is one number for the whole array, the mean over all the values of x: m is taken pixel by pixel, "
+        "m(x) for each x": np.full_like(expected, expected.mean()),
+    }
 
 
-@clipped_noise_stats.part(1, public=True)
-def _stats_on_black(fn):
-    """on half-black, half-white images: the clipped noise is about +0.2 on black pixels (sigma 0.5)"""
-    x = np.zeros((40, 28, 28, 1), dtype=np.float32)
-    x[:, 14:] = 1.0
-    _compare_stats(fn, x, 0.5, ["mean", "std", "mean_on_black"])
+def _compare_mean(fn, x, sigma, likely=None, hint=""):
+    """The student's m(x) against the exact mean, naming the likely mistake."""
+    what = f"clipped_noise_mean(x, sigma={sigma:g})"
+    expected = noise.clipped_noise_mean(x, sigma)
+    got = as_array(fn(x.copy(), sigma), what)
+    if got.shape != expected.shape:
+        raise Wrong(f"{what} has shape {got.shape}, expected {expected.shape}, the shape of x: compute m elementwise, "
+                    "without reducing or flattening x")
+    got = got.astype(np.float64)
+    if not hint:
+        if np.all(np.abs(got - x) < SAMPLED_ATOL) and not np.all(np.abs(expected - x) < SAMPLED_ATOL):
+            hint = ("that is about x, the mean before clipping: clip each noisy value to [0, 1] before averaging, "
+                    "or use the formula")
+        elif np.all(np.abs(got - expected) < SAMPLED_ATOL):
+            hint = "close but not exact, as a sampled estimate is: use the exact formula, " + MEAN_FORMULA
+        else:
+            hint = MEAN_FORMULA
+    expect_close(got, expected, what, rtol=MEAN_RTOL, atol=MEAN_ATOL, likely=likely, otherwise=hint)
 
 
-@clipped_noise_stats.part(1)
-def _stats_on_mixed_images(fn):
-    """on images with black, grey and white pixels, for two noise levels"""
-    x = np.zeros((100, 28, 28, 1), dtype=np.float32)
-    x[:, 7:21] = 0.5
-    x[:, 21:] = 1.0
-    for sigma in (0.2, 0.8):
-        _compare_stats(fn, x, sigma, ["mean", "std", "mean_on_black"])
+@clipped_noise_mean.part(1, public=True)
+def _mean_in_the_unit_interval(fn):
+    """the exact mean E[clip(x + sigma Z, 0, 1)] of each value of x in [0, 1], for sigma 0.5 and 0.2"""
+    x = np.linspace(0.0, 1.0, 12).reshape(3, 4)
+    for sigma in (0.5, 0.2):
+        _compare_mean(fn, x, sigma, likely=_mean_mistakes(x, sigma, noise.clipped_noise_mean(x, sigma)))
+
+
+@clipped_noise_mean.part(1)
+def _mean_numerically_safe(fn):
+    """safe at the edges: sigma 0, x outside [0, 1], sigma 1e-6 and 1000, float32 input of another shape"""
+    edges = np.array([-0.5, 0.0, 0.3, 1.0, 1.5])
+    what = "clipped_noise_mean(x, sigma=0)"
+    got = as_array(fn(edges.copy(), 0.0), what)
+    at_the_bounds = (edges == 0) | (edges == 1)
+    if got.shape == edges.shape and np.isnan(np.asarray(got, dtype=np.float64)[at_the_bounds]).any():
+        raise Wrong(f"{what} is NaN where x is 0 or 1: (0 - x) / sigma is 0 / 0 there. Without noise there is only "
+                    "the clipping: return np.clip(x, 0, 1) when sigma is 0")
+    _compare_mean(fn, edges, 0.0, likely={"with sigma 0 the noise is gone but the clipping stays: m(x) = clip(x, 0, 1)": edges},
+                  hint="with sigma 0 there is no noise, only the clipping: m(x) = clip(x, 0, 1)")
+    outside = np.array([-1.0, -0.25, 1.25, 2.0])
+    _compare_mean(fn, outside, 0.3, likely={
+        "x was clipped to [0, 1] before the noise was added: the formula holds for any x; only the noisy value is "
+        "clipped": noise.clipped_noise_mean(np.clip(outside, 0, 1), 0.3)})
+    _compare_mean(fn, np.array([-0.2, 0.0, 2e-6, 0.5, 1.0, 1.2]), 1e-6,
+                  hint="as sigma goes to 0, m(x) goes to clip(x, 0, 1); " + MEAN_FORMULA)
+    _compare_mean(fn, np.linspace(-1.0, 2.0, 7), 1000.0,
+                  hint="for a large sigma almost every draw is clipped, half to 0 and half to 1: m(x) is about 1/2; "
+                       + MEAN_FORMULA)
+    _compare_mean(fn, rng(31).random((6, 7), dtype=np.float32), 0.35)

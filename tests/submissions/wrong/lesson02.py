@@ -1,6 +1,7 @@
 """Lesson 2, noise models: typical wrong answers and the feedback each must get."""
 
 import numpy as np
+from scipy.special import ndtr
 
 from tests.submissions import alternative as right
 from tests.submissions.wrong import Mistake
@@ -78,20 +79,81 @@ def _salt_and_pepper_in_place(x, fraction, seed=None):
     return x
 
 
-def _stats_unclipped(x, sigma):
-    effective = right.add_gaussian_noise(x, sigma, seed=0, clip=False) - x
-    return {"mean": effective.mean(), "std": effective.std(), "mean_on_black": effective[x == 0].mean()}
+def _terms(x, sigma):
+    """a, b, P(0 < x + sigma Z < 1) and sigma (phi(a) - phi(b)) of the formula for m(x)."""
+    x = np.asarray(x, dtype=np.float64)
+    a, b = -x / sigma, (1 - x) / sigma
+    return a, b, ndtr(b) - ndtr(a), sigma * (_pdf(a) - _pdf(b))
 
 
-def _stats_mean_over_all(x, sigma):
-    effective = right.add_gaussian_noise(x, sigma, seed=0) - x
-    return {"mean": effective.mean(), "std": effective.std(), "mean_on_black": effective.mean()}
+def _pdf(z):
+    return np.exp(-z**2 / 2) / np.sqrt(2 * np.pi)
 
 
-def _stats_black_chosen_by_the_noisy_image(x, sigma):
-    noisy = right.add_gaussian_noise(x, sigma, seed=0)
-    noise = noisy - x
-    return {"mean": float(noise.mean()), "std": float(noise.std()), "mean_on_black": float(noise[noisy == 0].mean())}
+def _mean_unsafe(x, sigma):
+    """The right formula with nothing for sigma = 0, where a and b are 0 / 0 at x = 0 and x = 1."""
+    a, b, inside, density = _terms(x, sigma)
+    return x * inside + density + ndtr(-b)
+
+
+def _mean_without_clipping_at_1(x, sigma):
+    a, b, inside, density = _terms(x, sigma)
+    return x * inside + density
+
+
+def _mean_clipped_at_1_only(x, sigma):
+    """The mean of min(x + sigma Z, 1): the draws below 0 kept as they are."""
+    a, b, inside, density = _terms(x, sigma)
+    return x * ndtr(b) - sigma * _pdf(b) + ndtr(-b)
+
+
+def _mean_clipped_at_0_only(x, sigma):
+    a, b, inside, density = _terms(x, sigma)
+    return x * ndtr(-a) + sigma * _pdf(a)
+
+
+def _mean_density_sign_flipped(x, sigma):
+    a, b, inside, density = _terms(x, sigma)
+    return x * inside - density + ndtr(-b)
+
+
+def _mean_of_the_unclipped_draws(x, sigma):
+    """The mean over the draws that fell in [0, 1] (a truncated normal's): the analogue of choosing pixels by the noisy image."""
+    a, b, inside, density = _terms(x, sigma)
+    return (x * inside + density) / inside
+
+
+def _mean_over_all_pixels(x, sigma):
+    """One number, the mean of m over the whole array, in every pixel (the old exercise's mean over all pixels)."""
+    m = right.clipped_noise_mean(x, sigma)
+    return np.full(np.shape(x), np.mean(m))
+
+
+def _mean_flattened(x, sigma):
+    return np.ravel(right.clipped_noise_mean(x, sigma))
+
+
+def _mean_sampled(x, sigma, draws=10_000):
+    """Monte Carlo: the mean of 10,000 clipped noisy copies of each pixel, close but not exact."""
+    x = np.asarray(x, dtype=np.float64)
+    noise = np.random.default_rng(0).standard_normal((*x.shape, draws))
+    return np.clip(x[..., None] + sigma * noise, 0, 1).mean(axis=-1)
+
+
+def _mean_sampled_unclipped(x, sigma, draws=10_000):
+    """Monte Carlo with clip=False: the mean of the noise before clipping, about x."""
+    x = np.asarray(x, dtype=np.float64)
+    return right.add_gaussian_noise(np.broadcast_to(x, (draws, *x.shape)), sigma, seed=0, clip=False).mean(axis=0)
+
+
+def _mean_sigma_0_unclipped(x, sigma):
+    """sigma = 0 handled by returning x: right inside [0, 1], wrong outside."""
+    return np.asarray(x, dtype=np.float64) if sigma == 0 else right.clipped_noise_mean(x, sigma)
+
+
+def _mean_of_clipped_x(x, sigma):
+    """x clipped before the noise is added: right inside [0, 1], wrong outside."""
+    return right.clipped_noise_mean(np.clip(x, 0, 1), sigma)
 
 
 WRONG = {
@@ -132,10 +194,22 @@ WRONG = {
         Mistake(lambda x, y, data_range=1.0: np.mean([10 * np.log10(data_range**2 / np.mean((a - b) ** 2)) for a, b in zip(x, y)]),
                 "mean of the images' PSNRs", public=True),
     ],
-    "clipped_noise_stats": [
-        Mistake(lambda x, sigma: {"mean": 0.0, "std": sigma, "mean_on_black": 0.0}, "before clipping", public=True),
-        Mistake(_stats_unclipped, "before clipping", public=True),
-        Mistake(_stats_mean_over_all, "pixels where x == 0"),
-        Mistake(_stats_black_chosen_by_the_noisy_image, "choose the pixels by the clean image", public=True),
+    "clipped_noise_mean": [
+        # The old Monte Carlo exercise's mistakes, carried over: the mean before clipping (twice), the mean over
+        # all pixels, and conditioning on the noisy value (here: only the draws that were not clipped).
+        Mistake(lambda x, sigma: np.asarray(x, dtype=np.float64), "before clipping", public=True),
+        Mistake(_mean_sampled_unclipped, "before clipping", public=True),
+        Mistake(_mean_over_all_pixels, "the mean over all the values of x", public=True),
+        Mistake(_mean_of_the_unclipped_draws, "the draws that were not clipped", public=True),
+        Mistake(_mean_without_clipping_at_1, "the draws clipped at 1 are missing", public=True),
+        Mistake(_mean_clipped_at_1_only, "clips at 1 only", public=True),
+        Mistake(_mean_clipped_at_0_only, "clips at 0 only", public=True),
+        Mistake(lambda x, sigma: right.clipped_noise_mean(x, sigma**2), "sigma**2, the variance", public=True),
+        Mistake(_mean_density_sign_flipped, "the wrong sign", public=True),
+        Mistake(_mean_sampled, "a sampled estimate", public=True),
+        Mistake(_mean_flattened, "without reducing or flattening x", public=True),
+        Mistake(_mean_unsafe, "0 / 0"),
+        Mistake(_mean_sigma_0_unclipped, "the clipping stays"),
+        Mistake(_mean_of_clipped_x, "x was clipped to [0, 1] before the noise"),
     ],
 }

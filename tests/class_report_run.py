@@ -79,12 +79,14 @@ CHECKS = {
             ("identical images give inf; any shape and float dtype", 1,
              "psnr(x, x) raised ZeroDivisionError: float division by zero; return np.inf when the MSE is 0"),
         ],
-        "clipped_noise_stats": [
-            ("on half-black, half-white images: the clipped noise is about +0.2 on black pixels (sigma 0.5)", 1,
-             "the mean clipped noise on black pixels is 0.000, expected about +0.2: clip the noisy images before "
-             "subtracting the clean ones"),
-            ("on images with black, grey and white pixels, for two noise levels", 1,
-             "the mean on grey pixels is +0.20, expected about 0: average each kind of pixel on its own"),
+        "clipped_noise_mean": [
+            ("the exact mean E[clip(x + sigma Z, 0, 1)] of each value of x in [0, 1], for sigma 0.5 and 0.2", 1,
+             "clipped_noise_mean(x, sigma=0.5) has mean 0.2988, expected 0.5; 12 of its 12 values differ, by up to "
+             "0.5, the first at index (0, 0): the draws clipped at 1 are missing: they count as 1, with probability "
+             "Phi(-b) = 1 - Phi(b)"),
+            ("safe at the edges: sigma 0, x outside [0, 1], sigma 1e-6 and 1000, float32 input of another shape", 1,
+             "clipped_noise_mean(x, sigma=0) is NaN where x is 0 or 1: (0 - x) / sigma is 0 / 0 there. Without noise "
+             "there is only the clipping: return np.clip(x, 0, 1) when sigma is 0"),
         ],
     },
 }

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from dae_reference.noise import add_gaussian_noise, add_masking_noise, add_salt_and_pepper_noise, corrupt
+from dae_reference.noise import add_gaussian_noise, add_masking_noise, add_salt_and_pepper_noise, clipped_noise_mean, corrupt
 
 GREY = np.full((64, 28, 28, 1), 0.5, dtype=np.float32)
 BLACK = np.zeros((64, 28, 28, 1), dtype=np.float32)
@@ -81,3 +81,39 @@ def test_noise_works_inside_a_tf_data_pipeline():
     batches = list(ds.as_numpy_iterator())
     assert len(batches) == 4 and batches[0].shape == (16, 28, 28, 1)
     assert 0.0 <= min(b.min() for b in batches) and max(b.max() for b in batches) <= 1.0
+
+
+def _clipped_mean_by_quadrature(x, sigma):
+    """E[clip(x + sigma Z, 0, 1)] integrated numerically, the clipped tails as their probabilities."""
+    from scipy import integrate, stats
+
+    inside, _ = integrate.quad(lambda t: t * stats.norm.pdf(t, x, sigma), 0, 1, epsabs=1e-13)
+    return inside + stats.norm.sf(1, x, sigma)
+
+
+@pytest.mark.parametrize("sigma", [0.05, 0.2, 0.5, 1.0, 3.0])
+def test_clipped_noise_mean_matches_quadrature_and_sampling(sigma):
+    x = np.array([-0.4, 0.0, 0.1, 0.5, 0.85, 1.0, 1.3])
+    exact = clipped_noise_mean(x, sigma)
+    np.testing.assert_allclose(exact, [_clipped_mean_by_quadrature(v, sigma) for v in x], atol=1e-10)
+    draws = np.clip(x + sigma * np.random.default_rng(0).standard_normal((200_000, len(x))), 0, 1)
+    standard_error = draws.std(axis=0) / np.sqrt(len(draws))
+    assert np.all(np.abs(draws.mean(axis=0) - exact) <= 5 * standard_error + 1e-12)
+
+
+def test_clipped_noise_mean_on_black_is_the_tutorials_bias():
+    assert clipped_noise_mean(0.0, 0.5) == pytest.approx(0.1952, abs=5e-5)  # the same 0.1952 as sampled above
+    x = np.linspace(0, 1, 21)
+    np.testing.assert_allclose(clipped_noise_mean(1 - x, 0.3), 1 - clipped_noise_mean(x, 0.3), atol=1e-15)
+
+
+def test_clipped_noise_mean_at_the_edges():
+    x = np.array([-0.5, 0.0, 0.3, 1.0, 1.5])
+    with np.errstate(all="raise"):  # no 0 / 0 and no overflow on the way
+        np.testing.assert_array_equal(clipped_noise_mean(x, 0.0), np.clip(x, 0, 1))
+        np.testing.assert_allclose(clipped_noise_mean(x, 1e-300), np.clip(x, 0, 1), atol=1e-299)
+        np.testing.assert_allclose(clipped_noise_mean(x, 1e4), 0.5, atol=1e-4)
+    small = clipped_noise_mean(np.float32([0.25, 0.75]).reshape(2, 1), 0.1)
+    assert small.dtype == np.float64 and small.shape == (2, 1)
+    with pytest.raises(ValueError, match="sigma=-0.1"):
+        clipped_noise_mean(x, -0.1)

@@ -130,7 +130,8 @@ def clipped_noise_mean(x, sigma):
         return np.clip(x, 0.0, 1.0)
     a, b = -x / sigma, (1.0 - x) / sigma
     unclipped = special.ndtr(b) - special.ndtr(a)  # P(0 < x + sigma Z < 1)
-    return x * unclipped + sigma * (_normal_pdf(a) - _normal_pdf(b)) + special.ndtr(-b)
+    m = x * unclipped + sigma * (_normal_pdf(a) - _normal_pdf(b)) + special.ndtr(-b)
+    return np.clip(m, 0.0, 1.0)  # far outside [0, 1] the terms cancel, and rounding can leave 1e-17 below 0
 
 
 def _normal_pdf(z):

@@ -95,10 +95,11 @@ def _clipped_mean_by_quadrature(x, sigma):
 def test_clipped_noise_mean_matches_quadrature_and_sampling(sigma):
     x = np.array([-0.4, 0.0, 0.1, 0.5, 0.85, 1.0, 1.3])
     exact = clipped_noise_mean(x, sigma)
+    assert np.all((exact >= 0) & (exact <= 1))
     np.testing.assert_allclose(exact, [_clipped_mean_by_quadrature(v, sigma) for v in x], atol=1e-10)
     draws = np.clip(x + sigma * np.random.default_rng(0).standard_normal((200_000, len(x))), 0, 1)
     standard_error = draws.std(axis=0) / np.sqrt(len(draws))
-    assert np.all(np.abs(draws.mean(axis=0) - exact) <= 5 * standard_error + 1e-12)
+    assert np.all(np.abs(draws.mean(axis=0) - exact) <= 5 * standard_error + 1e-9)  # sampling misses tails below 1e-9
 
 
 def test_clipped_noise_mean_on_black_is_the_tutorials_bias():
@@ -109,7 +110,7 @@ def test_clipped_noise_mean_on_black_is_the_tutorials_bias():
 
 def test_clipped_noise_mean_at_the_edges():
     x = np.array([-0.5, 0.0, 0.3, 1.0, 1.5])
-    with np.errstate(all="raise"):  # no 0 / 0 and no overflow on the way
+    with np.errstate(divide="raise", over="raise", invalid="raise"):  # no 0 / 0, no overflow, no NaN
         np.testing.assert_array_equal(clipped_noise_mean(x, 0.0), np.clip(x, 0, 1))
         np.testing.assert_allclose(clipped_noise_mean(x, 1e-300), np.clip(x, 0, 1), atol=1e-299)
         np.testing.assert_allclose(clipped_noise_mean(x, 1e4), 0.5, atol=1e-4)

@@ -11,11 +11,10 @@ import keras
 import numpy as np
 from keras import layers
 
-from dae_reference.model import CODE_SHAPE
-
 # Pixels left out at each border when measuring the checkerboard: the 'same' padding of the
 # decoder's three convolutions changes the outputs up to 7 pixels from the border of 28x28.
 MARGIN = 8
+CODE_SHAPE = (7, 7, 64)  # the course's code, as in dae_reference.model
 
 
 def build_transpose_decoder(code_shape=CODE_SHAPE):

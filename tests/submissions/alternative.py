@@ -172,17 +172,16 @@ def class_disparity(per_class):
     return ordered[-1] / ordered[0]
 
 
-def receptive_field(model, row, col):  # one image at a time, both signs of a large step, three random bases
+def receptive_field(model, row, col):  # one image at a time, a step of 20 on two random bases, np.allclose
     height, width = model.input_shape[1:3]
     mask = np.zeros((height, width), dtype=bool)
-    for seed in range(3):
+    for seed in range(2):
         base = np.random.default_rng(100 + seed).uniform(0, 1, (1, height, width, 1)).astype("float32")
         reference = model(base).numpy()[0, row, col]
         for i in range(height):
             for j in range(width):
-                for step in (20.0, -20.0):
-                    changed = base.copy()
-                    changed[0, i, j, 0] += step
-                    if not np.allclose(model(changed).numpy()[0, row, col], reference, rtol=1e-5, atol=1e-6):
-                        mask[i, j] = True
+                changed = base.copy()
+                changed[0, i, j, 0] += 20.0
+                if not np.allclose(model(changed).numpy()[0, row, col], reference, rtol=1e-5, atol=1e-6):
+                    mask[i, j] = True
     return mask

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from autograder import core
-from dae_reference import audit, device, evaluate, linear, model, noise, train
+from dae_reference import audit, device, evaluate, linear, model, noise, receptive, train
 from tests.submissions import alternative
 from tests.submissions import wrong
 
@@ -25,6 +25,7 @@ REFERENCE = {
     "build_encoder": model.build_encoder,
     "build_decoder": model.build_decoder,
     "build_autoencoder": model.build_autoencoder,
+    "receptive_field": receptive.receptive_field,
     "make_datasets": train.make_datasets,
     "compile_autoencoder": train.compile_autoencoder,
     "train_autoencoder": train.train_autoencoder,

@@ -230,3 +230,166 @@ def _autoencoder_layers(fn):
     if not {"build_encoder", "build_decoder"} <= set(calls):
         raise Wrong("build_autoencoder() does not call build_encoder() and build_decoder(): build it from your two functions")
     _expect_convolutions(autoencoder, [32, 64, 64, 32, 1], "build_autoencoder()")
+
+
+# Receptive fields: small models whose fields are known in closed form -----------------------------------------
+
+receptive_field = Exercise("receptive_field", LESSON)
+
+
+def _conv(layers, bias=0.0, dilation=1, activation=None):
+    import keras
+
+    return layers.Conv2D(1, 3, padding="same", dilation_rate=dilation, activation=activation, kernel_initializer="ones",
+                         bias_initializer=keras.initializers.Constant(bias))
+
+
+def _sequential(shape, *stack):
+    import keras
+
+    return keras.Sequential([keras.Input(shape), *stack])
+
+
+def _field_model(kind, shape):
+    """A small model with fixed weights, one input channel; ``kind`` names it in the feedback."""
+    import keras
+    from keras import layers
+
+    if kind == "one 3x3 convolution":
+        return _sequential(shape, _conv(layers))
+    if kind == "two stacked 3x3 convolutions":
+        return _sequential(shape, _conv(layers, activation="relu"), _conv(layers))
+    if kind == "max pooling, a 3x3 convolution, upsampling":
+        return _sequential(shape, layers.MaxPooling2D(2), _conv(layers), layers.UpSampling2D(2))
+    if kind == "a 3x3 convolution with dilation 2":
+        return _sequential(shape, _conv(layers, dilation=2))
+    if kind == "a model that ignores its input":
+        return _sequential(shape, layers.Conv2D(1, 3, padding="same", kernel_initializer="zeros",
+                                                bias_initializer=keras.initializers.Constant(0.5)))
+    if kind == "a 3x3 convolution plus and minus a global mean":
+        # (conv(x) + 30 mean(x)) - 30 mean(x): conv(x) up to float32 rounding, of about 1e-6, which every pixel moves
+        inputs = keras.Input(shape)
+        big = layers.Conv2D(1, 1, use_bias=False, kernel_initializer=keras.initializers.Constant(30.0))(
+            layers.GlobalAveragePooling2D(keepdims=True)(inputs))
+        big = layers.UpSampling2D(size=shape[:2])(big)
+        return keras.Model(inputs, layers.Subtract()([layers.Add()([_conv(layers)(inputs), big]), big]))
+    if kind == "two 3x3 ReLU convolutions whose ReLUs are off on images in [0, 1]":
+        # the first layer's units see a sum of 9 pixels minus 5: off for most images in [0, 1], on after a step of +10
+        return _sequential(shape, _conv(layers, bias=-5.0, activation="relu"), _conv(layers))
+    raise KeyError(kind)
+
+
+def _box(shape, rows, cols, step=1):
+    """The expected mask: True at rows[0]..rows[1] x cols[0]..cols[1] (inclusive, every ``step``), clipped to ``shape``."""
+    mask = np.zeros(shape, dtype=bool)
+    r = [i for i in range(rows[0], rows[1] + 1, step) if 0 <= i < shape[0]]
+    c = [j for j in range(cols[0], cols[1] + 1, step) if 0 <= j < shape[1]]
+    mask[np.ix_(r, c)] = True
+    return mask
+
+
+def _as_mask(value, shape, what):
+    if value is None:
+        raise Wrong(f"{what} returned None: did you forget the `return` statement?")
+    mask = np.asarray(value)
+    if mask.shape != tuple(shape):
+        raise Wrong(f"{what} has shape {mask.shape}, expected {tuple(shape)}: one entry per input pixel (height, width)")
+    if mask.dtype != bool:
+        if not (np.issubdtype(mask.dtype, np.number) and np.isin(mask, (0, 1)).all()):
+            raise Wrong(f"{what} has dtype {mask.dtype} with values other than 0 and 1: return a boolean mask, "
+                        "True where perturbing the pixel changed the output")
+        mask = mask.astype(bool)
+    return mask
+
+
+def _shift(mask, dr, dc):
+    shifted = np.zeros_like(mask)
+    h, w = mask.shape
+    shifted[max(dr, 0):h + min(dr, 0), max(dc, 0):w + min(dc, 0)] = mask[max(-dr, 0):h - max(dr, 0), max(-dc, 0):w - max(dc, 0)]
+    return shifted
+
+
+def _expect_field(fn, kind, shape, row, col, expected, swapped=None):
+    """Compare ``fn``'s mask for output pixel (row, col) of model ``kind`` with ``expected``; name the likely mistake."""
+    what = f"receptive_field(<{kind}>, row={row}, col={col})"
+    got = _as_mask(fn(_field_model(kind, (*shape, 1)), row, col), shape, what)
+    if np.array_equal(got, expected):
+        return
+    n_got, n_expected = int(got.sum()), int(expected.sum())
+    missing, extra = int((expected & ~got).sum()), int((got & ~expected).sum())
+    start = f"{what} marks {n_got} pixels, expected {n_expected}"
+    if n_got == 0:
+        raise Wrong(f"{start}: no perturbation changed the output. A step too small for float32 vanishes "
+                    "(0.5 + 1e-8 == 0.5 in float32), and a gradient, or a small step, at a point where the ReLUs "
+                    "are off is zero: add a large step (delta = 10) to one pixel at a time")
+    if n_expected == 0:
+        raise Wrong(f"{start}: this model's output never depends on its input. Measure the model, do not assume "
+                    "a window around (row, col)")
+    if swapped is not None and np.array_equal(got, swapped):
+        raise Wrong(f"{start}: this is the field of output pixel (row={col}, col={row}): row indexes the height "
+                    "(axis 1 of the output), col the width (axis 2)")
+    for dr in (-1, 0, 1):
+        for dc in (-1, 0, 1):
+            if (dr or dc) and np.array_equal(got, _shift(expected, dr, dc)):
+                raise Wrong(f"{start}, but your mask is the right field shifted by ({dr}, {dc}) pixels: an "
+                            "off-by-one in the index of the perturbed pixel or of the output pixel")
+    rows, cols = np.nonzero(expected)
+    bounds = _box(expected.shape, (rows.min(), rows.max()), (cols.min(), cols.max()))
+    got_rows, got_cols = np.nonzero(got)
+    got_box = _box(got.shape, (got_rows.min(), got_rows.max()), (got_cols.min(), got_cols.max()))
+    size, got_size = (np.ptp(rows) + 1, np.ptp(cols) + 1), (np.ptp(got_rows) + 1, np.ptp(got_cols) + 1)
+    if np.array_equal(got, got_box) and max(abs(a - b) for a, b in zip(size, got_size)) == 1:
+        raise Wrong(f"{start}: your mask is a {got_size[0]}x{got_size[1]} window where the field spans "
+                    f"{size[0]}x{size[1]}: an off-by-one in the window (a slice a:b stops before b)")
+    if not missing and got.mean() > 0.5:
+        raise Wrong(f"{start}: your mask holds {extra} pixels outside the field, most of the image. The output moves "
+                    "by float32 rounding (about 1e-6) when any pixel changes: count a change only above a tolerance "
+                    "(1e-5), never with == or != on floats")
+    if not missing and not (got & ~bounds).any():
+        raise Wrong(f"{start}: your mask fills the window around the field, but {extra} pixels inside it never reach "
+                    "the output, as the holes of a dilated convolution: measure each pixel, do not compute a window")
+    if not missing:
+        raise Wrong(f"{start}: your mask marks {extra} pixels that cannot reach the output: is it a window computed "
+                    "from kernel sizes rather than measured? Perturb each pixel and keep those that move the output")
+    if not extra:
+        raise Wrong(f"{start}: {missing} pixels of the field are missing. A pixel's change is lost through a ReLU "
+                    "that is off or a max pooling that the pixel does not win: step upwards by a large amount "
+                    "(delta = 10, far above the [0, 1] pixels) and take the union over several random images")
+    raise Wrong(f"{start}: {missing} pixels of the field are missing and {extra} pixels outside it are marked: "
+                "perturb each pixel (i, j) and read the output at (row, col), every index in (height, width) order")
+
+
+@receptive_field.part(1, public=True)
+def _field_of_convolutions(fn):
+    """one 3x3 convolution sees 3x3 pixels, two stacked see 5x5 (9x9 images, the centre)"""
+    _expect_field(fn, "one 3x3 convolution", (9, 9), 4, 4, _box((9, 9), (3, 5), (3, 5)))
+    _expect_field(fn, "two stacked 3x3 convolutions", (9, 9), 4, 4, _box((9, 9), (2, 6), (2, 6)))
+
+
+@receptive_field.part(1)
+def _field_at_border_and_pooling(fn):
+    """at the border of a non-square image, and through max pooling and upsampling"""
+    _expect_field(fn, "two stacked 3x3 convolutions", (10, 7), 1, 5, _box((10, 7), (-1, 3), (3, 7)),
+                  swapped=_box((10, 7), (3, 7), (-1, 3)))
+    # output (5, 6) comes from pooled cell (2, 3); the convolution sees pooled rows 1-3, cols 2-4: input rows 2-7, cols 4-9
+    _expect_field(fn, "max pooling, a 3x3 convolution, upsampling", (12, 12), 5, 6, _box((12, 12), (2, 7), (4, 9)))
+
+
+@receptive_field.part(1)
+def _field_of_dilated_convolution(fn):
+    """a dilated 3x3 convolution sees 9 pixels two apart, with holes between them"""
+    _expect_field(fn, "a 3x3 convolution with dilation 2", (9, 9), 4, 4, _box((9, 9), (2, 6), (2, 6), step=2))
+
+
+@receptive_field.part(1)
+def _field_without_input_and_float_noise(fn):
+    """a model that ignores its input sees nothing; float32 rounding elsewhere is not a change"""
+    _expect_field(fn, "a model that ignores its input", (8, 8), 3, 3, np.zeros((8, 8), dtype=bool))
+    _expect_field(fn, "a 3x3 convolution plus and minus a global mean", (9, 9), 4, 4, _box((9, 9), (3, 5), (3, 5)))
+
+
+@receptive_field.part(1)
+def _field_through_dead_relus(fn):
+    """through ReLUs that are off on images in [0, 1]: a large step finds the 5x5 field"""
+    _expect_field(fn, "two 3x3 ReLU convolutions whose ReLUs are off on images in [0, 1]", (9, 9), 4, 4,
+                  _box((9, 9), (2, 6), (2, 6)))

@@ -179,3 +179,18 @@ def ood_flags(errors, threshold):
 def class_disparity(per_class):
     ordered = sorted(value for value in per_class if not math.isnan(value))
     return ordered[-1] / ordered[0]
+
+
+def receptive_field(model, row, col):  # one image at a time, a step of 20 on two random bases, np.allclose
+    height, width = model.input_shape[1:3]
+    mask = np.zeros((height, width), dtype=bool)
+    for seed in range(2):
+        base = np.random.default_rng(100 + seed).uniform(0, 1, (1, height, width, 1)).astype("float32")
+        reference = model(base).numpy()[0, row, col]
+        for i in range(height):
+            for j in range(width):
+                changed = base.copy()
+                changed[0, i, j, 0] += 20.0
+                if not np.allclose(model(changed).numpy()[0, row, col], reference, rtol=1e-5, atol=1e-6):
+                    mask[i, j] = True
+    return mask

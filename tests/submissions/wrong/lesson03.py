@@ -1,6 +1,8 @@
 """Lesson 3, the convolutional autoencoder: typical wrong answers and the feedback each must get."""
 
 import keras
+import numpy as np
+import tensorflow as tf
 from keras import layers
 
 from tests.submissions import alternative as right
@@ -90,6 +92,64 @@ def _decoder_bilinear(code_shape=(7, 7, 64)):
                              layers.Conv2D(1, 3, activation="sigmoid", padding="same")])
 
 
+def _perturbation_field(model, row, col, n_trials=2, delta=10.0, seed=0, tolerance=1e-5, swap=False):
+    """The lesson's method with one knob turned: a step, a tolerance, or row and col swapped."""
+    height, width = model.input_shape[1:3]
+    rng = np.random.default_rng(seed)
+    mask = np.zeros((height, width), dtype=bool)
+    for _ in range(n_trials):
+        base = rng.random((1, height, width, 1), dtype=np.float32)
+        batch = np.repeat(base, 1 + height * width, axis=0)
+        for k in range(height * width):
+            batch[1 + k, k // width, k % width, 0] += delta
+        out = model.predict(batch, verbose=0)
+        out = out[:, col, row, :] if swap else out[:, row, col, :]
+        mask |= (np.abs(out[1:] - out[0]).max(axis=-1) > tolerance).reshape(height, width)
+    return mask
+
+
+def _field_tiny_step(model, row, col):
+    """A step of 1e-8: 0.5 + 1e-8 is 0.5 in float32, so nothing changes."""
+    return _perturbation_field(model, row, col, delta=1e-8)
+
+
+def _field_exact_equality(model, row, col):
+    """Any change at all counts (!= on floats): float32 rounding moves the output too."""
+    return _perturbation_field(model, row, col, tolerance=0.0)
+
+
+def _field_step_down(model, row, col):
+    """A step downwards: a pixel that does not win a max pooling cannot change it by getting smaller."""
+    return _perturbation_field(model, row, col, delta=-10.0)
+
+
+def _field_row_col_swapped(model, row, col):
+    return _perturbation_field(model, row, col, swap=True)
+
+
+def _field_window_off_by_one(model, row, col):
+    """A 3x3 window computed, not measured, with a slice that stops one short."""
+    mask = np.zeros(model.input_shape[1:3], dtype=bool)
+    mask[max(row - 1, 0):row + 1, max(col - 1, 0):col + 1] = True
+    return mask
+
+
+def _field_window_from_kernels(model, row, col):
+    """A 5x5 window from kernel arithmetic, whatever the model."""
+    mask = np.zeros(model.input_shape[1:3], dtype=bool)
+    mask[max(row - 2, 0):row + 3, max(col - 2, 0):col + 3] = True
+    return mask
+
+
+def _field_gradient_at_zero(model, row, col):
+    """The gradient at a black image: every ReLU sits at 0 (or below), where its gradient is 0."""
+    image = tf.zeros((1, *model.input_shape[1:]))
+    with tf.GradientTape() as tape:
+        tape.watch(image)
+        out = tf.reduce_sum(model(image)[0, row, col, :])
+    return np.abs(tape.gradient(out, image).numpy()[0, :, :, 0]) > 0
+
+
 WRONG = {
     "conv2d_params": [Mistake(lambda k, c, f: k * k * c * f, "biases are missing", public=True)],
     "build_encoder": [Mistake(_encoder_average_pooling, "MaxPooling2D"), Mistake(_encoder_16_filters, "18,816", public=True),
@@ -105,4 +165,11 @@ WRONG = {
     "build_autoencoder": [Mistake(_autoencoder_without_sigmoid, "expected [0, 1]", public=True),
                           Mistake(_autoencoder_small_encoder, "74,497", public=True),
                           Mistake(_autoencoder_own_layers, "does not call")],
+    "receptive_field": [Mistake(_field_tiny_step, "vanishes", public=True),
+                        Mistake(_field_gradient_at_zero, "ReLUs are off", public=True),
+                        Mistake(_field_window_off_by_one, "off-by-one", public=True),
+                        Mistake(_field_window_from_kernels, "computed from kernel sizes", public=True),
+                        Mistake(_field_exact_equality, "never with == or !="),
+                        Mistake(_field_step_down, "max pooling that the pixel does not win"),
+                        Mistake(_field_row_col_swapped, "row indexes the height")],
 }

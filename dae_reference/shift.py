@@ -15,7 +15,7 @@ the lesson that trains them runs in minutes on a CPU.
 import numpy as np
 
 # profile name -> (training images, epochs) of each fine-tuning; smoke is for grading, quick for a CPU
-FINE_TUNING = {"smoke": (128, 1), "quick": (2_000, 1), "full": (20_000, 2)}
+FINE_TUNING = {"smoke": (64, 1), "quick": (2_000, 1), "full": (20_000, 2)}
 FINE_TUNING_BATCH = 64
 FINE_TUNING_RATE = 1e-3
 BLIND_MAX_SIGMA = 0.8

@@ -134,6 +134,25 @@ def per_class_mse(errors, labels, n_classes=len(CLASS_NAMES)):
         return sums / counts
 
 
+def error_report(x_clean, x_denoised, labels, k=10):
+    """Where a denoiser fails: the error of each image, the mean error of each class, the worst images.
+
+    Parameters
+    ----------
+    x_clean, x_denoised : float arrays ``(n, h, w)`` or ``(n, h, w, c)``
+    labels : int array ``(n,)``, classes 0 to 9
+    k : int >= 1, default=10
+
+    Returns
+    -------
+    dict with ``'errors'`` (float64 ``(n,)``, ``reconstruction_errors``),
+    ``'per_class'`` (``(10,)``, ``per_class_mse`` of those errors, NaN for an
+    absent class) and ``'worst'`` (int ``(min(k, n),)``, ``worst_k`` of them)
+    """
+    errors = reconstruction_errors(x_clean, x_denoised)
+    return {"errors": errors, "per_class": per_class_mse(errors, labels), "worst": worst_k(errors, k)}
+
+
 def gaussian_blur(x_noisy, sigma):
     """Blur each image ``(n, 28, 28, 1)`` with a Gaussian of width ``sigma`` pixels."""
     return ndimage.gaussian_filter(x_noisy, sigma=(0, sigma, sigma, 0), mode="nearest")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from autograder import core
-from dae_reference import audit, device, evaluate, linear, model, noise, receptive, train
+from dae_reference import audit, device, evaluate, linear, model, noise, receptive, shift, train
 from tests.submissions import alternative
 from tests.submissions import wrong
 
@@ -30,11 +30,10 @@ REFERENCE = {
     "compile_autoencoder": train.compile_autoencoder,
     "train_autoencoder": train.train_autoencoder,
     "choose_precision": device.choose_precision,
-    "reconstruction_errors": evaluate.reconstruction_errors,
+    "error_report": evaluate.error_report,
     "evaluate_denoiser": evaluate.evaluate_denoiser,
-    "per_class_mse": evaluate.per_class_mse,
-    "worst_k": evaluate.worst_k,
     "noise_robustness": evaluate.noise_robustness,
+    "add_blind_noise": shift.add_blind_noise,
     "memorization_gap": audit.memorization_gap,
     "nearest_neighbor_distance": audit.nearest_neighbor_distance,
     "ood_flags": audit.ood_flags,

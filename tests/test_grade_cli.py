@@ -36,9 +36,9 @@ WRONG_NOTEBOOKS = [
     ("redraws_val", "04_training", "make_datasets", "from_tensor_slices((x_val_noisy, x_val))",
      "from_tensor_slices(x_val).map(lambda clean: (tf.clip_by_value(clean + tf.random.normal(tf.shape(clean), "
      "stddev=sigma), 0.0, 1.0), clean))"),
-    ("wrong_axis", "05_evaluation", "reconstruction_errors", "axis=1)", "axis=0)"),
-    ("sums_classes", "05_evaluation", "per_class_mse", "errors[labels == k].mean()", "errors[labels == k].sum()"),
-    ("best_first", "05_evaluation", "worst_k", "np.argsort(errors)[::-1][:k]", "np.argsort(errors)[:k]"),
+    ("wrong_axis", "05_evaluation", "error_report", "** 2, axis=1)", "** 2, axis=0)"),
+    ("sums_classes", "05_evaluation", "error_report", "errors[labels == c].mean()", "errors[labels == c].sum()"),
+    ("levels_per_batch", "05_evaluation", "add_blind_noise", "size=len(x))", "size=1)"),
     ("flipped", "06_ethics", "memorization_gap", "np.mean(test_errors) - np.mean(train_errors)",
      "np.mean(train_errors) - np.mean(test_errors)"),
     ("below", "06_ethics", "ood_flags", "np.asarray(errors) > threshold", "np.asarray(errors) < threshold"),

@@ -1,10 +1,10 @@
-"""Lesson 5, evaluation: per-image errors, scores, per-class error, worst cases, robustness."""
+"""Lesson 5, evaluation: an error report, scores, robustness to other noise levels, blind noise."""
 
 import numpy as np
 
 from skimage.metrics import structural_similarity
 
-from autograder.core import Exercise, Wrong, as_array, as_number, expect_close, expect_shape, replacing
+from autograder.core import Exercise, Wrong, as_array, as_number, expect_close, expect_shape
 from dae_reference import evaluate
 from dae_reference.noise import add_gaussian_noise
 
@@ -28,16 +28,34 @@ def _close(got, expected, what, meaning, rtol, likely=None):
         raise Wrong(message) from None
 
 
-reconstruction_errors = Exercise("reconstruction_errors", LESSON)
+error_report = Exercise("error_report", LESSON)
+
+
+def _report(fn, clean, estimate, labels, k, what):
+    """The student's report, checked to be a dict with the three keys."""
+    report = fn(clean, estimate, labels) if k is None else fn(clean, estimate, labels, k=k)
+    if report is None:
+        raise Wrong(f"{what} returned None: did you forget the `return` statement?")
+    if not isinstance(report, dict) or not {"errors", "per_class", "worst"} <= set(report):
+        raise Wrong(f"{what} should return a dict with keys 'errors', 'per_class' and 'worst', got {report!r:.80}")
+    return report
+
+
+def _labels(n, seed, dtype):
+    """``n`` shuffled labels in which every class 0 to 9 occurs (when n >= 10), of very different counts."""
+    head = np.arange(min(n, 10))
+    labels = np.concatenate([head, rng(seed + 1).integers(0, 10, n - len(head)) ** 2 // 10]).astype(dtype)
+    rng(seed + 2).shuffle(labels)
+    return labels
 
 
 def _compare_errors(fn, shape, seed):
     clean, estimate = _pair(seed, shape)
-    what = f"reconstruction_errors on images of shape {shape}"
-    got = as_array(fn(clean, estimate), what)
+    what = f"report['errors'] on images of shape {shape}"
     expected = evaluate.reconstruction_errors(clean, estimate)
+    got = as_array(_report(fn, clean, estimate, _labels(shape[0], seed, np.int64), None, "error_report")["errors"], what)
     if got.shape == ():
-        raise Wrong(f"{what} returned one number, the mean over the whole batch: keep one mean squared error per "
+        raise Wrong(f"{what} is one number, the mean over the whole batch: keep one mean squared error per "
                     "image (average over every axis but the first)")
     expect_shape(got, expected.shape, what, "one mean squared error per image: average over every axis but the first")
     pixels = clean[0].size
@@ -48,17 +66,93 @@ def _compare_errors(fn, shape, seed):
     })
 
 
-@reconstruction_errors.part(1, public=True)
+@error_report.part(1, public=True)
 def _errors_per_image(fn):
-    """one MSE per image for a batch (n, 28, 28, 1)"""
+    """'errors': one MSE per image for a batch (n, 28, 28, 1)"""
     _compare_errors(fn, (6, 28, 28, 1), 50)
 
 
-@reconstruction_errors.part(1)
+@error_report.part(1)
 def _errors_other_shapes(fn):
-    """images without a channel axis (n, 28, 28) and with three channels"""
-    _compare_errors(fn, (5, 28, 28), 52)
+    """'errors' for images without a channel axis (n, 28, 28) and with three channels"""
+    _compare_errors(fn, (12, 28, 28), 52)
     _compare_errors(fn, (3, 10, 10, 3), 54)
+
+
+def _own_errors(report, expected):
+    """The errors the report's other entries are judged on: its own when they are one number per image.
+
+    So that a mistake in 'errors' is not counted again in 'per_class' and 'worst'.
+    """
+    try:
+        own = np.asarray(report["errors"], dtype=np.float64)
+    except (TypeError, ValueError):
+        return expected
+    return own if own.shape == expected.shape and np.all(np.isfinite(own)) else expected
+
+
+def _compare_per_class(fn, n, seed, dtype):
+    clean, estimate = _pair(seed, (n, 8, 8))
+    labels = _labels(n, seed, dtype)
+    what = f"report['per_class'] on {n} images"
+    reference = evaluate.reconstruction_errors(clean, estimate)
+    report = _report(fn, clean, estimate, labels, None, "error_report")
+    errors = _own_errors(report, reference)
+    got = as_array(report["per_class"], what)
+    counts = np.bincount(labels, minlength=10)
+    sums = np.bincount(labels, weights=errors, minlength=10)
+    expect_shape(got, (10,), what, "one mean error per class, classes 0 to 9 in order")
+    _close(got, sums / counts, what, "each class's value is the mean of the errors of its images", 1e-6, {
+        "those are sums per class; divide by each class's count": sums,
+        "each class's sum was divided by the number of all images; divide by that class's count": sums / n,
+        "those are medians; the exercise asks for means": [np.median(errors[labels == k]) for k in range(10)],
+    })
+
+
+@error_report.part(1, public=True)
+def _per_class_means(fn):
+    """'per_class': the mean error of each of the 10 classes, in class order"""
+    _compare_per_class(fn, 60, 60, np.int64)
+
+
+@error_report.part(1)
+def _per_class_unequal_counts(fn):
+    """'per_class' with classes of very different sizes, labels as uint8"""
+    _compare_per_class(fn, 300, 63, np.uint8)
+
+
+def _compare_worst(fn, n, k, seed):
+    clean = np.zeros((n, 4, 4), dtype=np.float32)
+    estimate = np.broadcast_to((rng(seed).permutation(n) / n + 0.001)[:, None, None] ** 0.5, clean.shape).astype(np.float32)
+    what = f"report['worst'] with k={k}" if k is not None else "report['worst'] with the default k"
+    reference = evaluate.reconstruction_errors(clean, estimate)
+    expected = evaluate.worst_k(reference, 10 if k is None else k)
+    report = _report(fn, clean, estimate, np.arange(n) % 10, k, "error_report")
+    errors = _own_errors(report, reference)
+    got = as_array(report["worst"], what)
+    if got.shape == expected.shape and np.issubdtype(got.dtype, np.floating):
+        raise Wrong(f"{what} holds floats: give the indices of the worst images (np.argsort gives them), "
+                    "not their errors")
+    if got.shape == expected.shape and np.array_equal(np.sort(got), np.sort(expected)) and not np.array_equal(got, expected):
+        raise Wrong(f"{what} holds the right images in the wrong order: the worst (largest error) first")
+    if got.shape == expected.shape and np.array_equal(got, np.argsort(errors)[:len(expected)]):
+        raise Wrong(f"{what} gives the smallest errors: the worst images have the largest")
+    expect_shape(got, expected.shape, what, f"the indices of the {len(expected)} largest errors")
+    if not np.array_equal(got, expected):
+        raise Wrong(f"{what} are not the indices of the largest errors, worst first (np.argsort(errors)[::-1][:k])")
+
+
+@error_report.part(1, public=True)
+def _worst_ten(fn):
+    """'worst': indices of the 10 largest errors by default, worst first"""
+    _compare_worst(fn, 50, None, 64)
+
+
+@error_report.part(1)
+def _worst_other_k(fn):
+    """'worst' for other k, including k = 1"""
+    _compare_worst(fn, 200, 3, 65)
+    _compare_worst(fn, 20, 1, 66)
 
 
 evaluate_denoiser = Exercise("evaluate_denoiser", LESSON)
@@ -66,9 +160,7 @@ evaluate_denoiser = Exercise("evaluate_denoiser", LESSON)
 
 def _compare_scores(fn, denoise, seed, what, brightest):
     clean, noisy = _pair(seed, (8, 28, 28, 1), brightest)
-    # Graded with a correct reconstruction_errors, so that a mistake there is not counted twice.
-    with replacing(fn, {"reconstruction_errors": evaluate.reconstruction_errors}):
-        scores = fn(denoise, noisy, clean)
+    scores = fn(denoise, noisy, clean)
     if not isinstance(scores, dict) or not {"mse", "psnr", "ssim"} <= set(scores):
         raise Wrong(f"evaluate_denoiser should return a dict with keys 'mse', 'psnr', 'ssim', got {scores!r:.80}")
     got = {key: as_number(scores[key], f"scores[{key!r}]") for key in ("mse", "psnr", "ssim")}
@@ -135,70 +227,6 @@ def _scores_of_doing_nothing(fn):
     _compare_scores(fn, lambda x: x * np.float32(0.5), 57, "a denoiser that halves its input", brightest=0.8)
 
 
-per_class_mse = Exercise("per_class_mse", LESSON)
-
-
-def _compare_per_class(fn, n, seed, dtype):
-    errors = rng(seed).random(n) * 0.05
-    labels = np.concatenate([np.arange(10), rng(seed + 1).integers(0, 10, n - 10)]).astype(dtype)
-    rng(seed + 2).shuffle(labels)
-    what = f"per_class_mse on {n} errors"
-    got = as_array(fn(errors, labels), what)
-    expected = evaluate.per_class_mse(errors, labels)
-    sums = np.bincount(labels, weights=errors, minlength=10)
-    expect_shape(got, (10,), what, "one mean error per class, classes 0 to 9 in order")
-    _close(got, expected, what, "each class's value is the mean of the errors of its images", 1e-6, {
-        "those are sums per class; divide by each class's count": sums,
-        "each class's sum was divided by the number of all images; divide by that class's count": sums / n,
-        "those are medians; the exercise asks for means": [np.median(errors[labels == k]) for k in range(10)],
-    })
-
-
-@per_class_mse.part(1, public=True)
-def _per_class_means(fn):
-    """the mean error of each of the 10 classes, in class order"""
-    _compare_per_class(fn, 60, 60, np.int64)
-
-
-@per_class_mse.part(1)
-def _per_class_unequal_counts(fn):
-    """classes of very different sizes, labels as uint8"""
-    _compare_per_class(fn, 300, 63, np.uint8)
-
-
-worst_k = Exercise("worst_k", LESSON)
-
-
-def _compare_worst(fn, n, k, seed):
-    errors = rng(seed).permutation(n) / n + 0.001  # distinct, no ties
-    what = f"worst_k(errors, k={k})" if k is not None else "worst_k(errors)"
-    got = as_array(fn(errors) if k is None else fn(errors, k=k), what)
-    expected = evaluate.worst_k(errors, 10 if k is None else k)
-    if got.shape == expected.shape and np.issubdtype(got.dtype, np.floating):
-        raise Wrong(f"{what} returned floats: return the indices of the worst images (np.argsort gives them), "
-                    "not their errors")
-    if got.shape == expected.shape and np.array_equal(np.sort(got), np.sort(expected)) and not np.array_equal(got, expected):
-        raise Wrong(f"{what} holds the right images in the wrong order: the worst (largest error) first")
-    if got.shape == expected.shape and np.array_equal(got, np.argsort(errors)[:len(expected)]):
-        raise Wrong(f"{what} gives the smallest errors: the worst images have the largest")
-    expect_shape(got, expected.shape, what, f"the indices of the {len(expected)} largest errors")
-    if not np.array_equal(got, expected):
-        raise Wrong(f"{what} are not the indices of the largest errors, worst first (np.argsort(errors)[::-1][:k])")
-
-
-@worst_k.part(1, public=True)
-def _worst_ten(fn):
-    """indices of the 10 largest errors by default, worst first"""
-    _compare_worst(fn, 50, None, 64)
-
-
-@worst_k.part(1)
-def _worst_other_k(fn):
-    """other k, including k = 1"""
-    _compare_worst(fn, 200, 3, 65)
-    _compare_worst(fn, 20, 1, 66)
-
-
 noise_robustness = Exercise("noise_robustness", LESSON)
 
 
@@ -249,3 +277,111 @@ def _robustness_other_levels(fn):
     got = as_array(fn(model, clean, sigmas, seed=5), "noise_robustness(model, x, [0.1, 0.8], seed=5)")
     _close(got, evaluate.noise_robustness(model, clean, sigmas, seed=5), "the MSE at sigmas [0.1, 0.8]",
            ROBUSTNESS_MEANING, 0.03, _robustness_mistakes(model, clean, sigmas, 5))
+
+
+add_blind_noise = Exercise("add_blind_noise", LESSON)
+
+# The answer's noise is random: its levels are judged by statistics, with bounds far outside what a correct
+# answer gives. Measured with dae_reference.shift.add_blind_noise on the public part's grey images (400 images
+# of 0.5, max_sigma=0.2) over seeds 0 to 499: the mean of the per-image levels (the standard deviation of each
+# image's noise) lay within 0.0095 of max_sigma / 2; the Kolmogorov-Smirnov distance of the levels from
+# Uniform(0, max_sigma) was at most 0.100; the largest level at most 1.062 * max_sigma; the standard deviation of
+# the levels at least 0.054 (at least 0.09 on the second part's images, seeds 0 to 99). The kurtosis of the
+# noise (3 for a Gaussian) was at most 3.02 with one level per image or per batch, and at least 5.1 with a level
+# drawn anew for every pixel (20 seeds each).
+BLIND_MEAN_TOLERANCE = 0.02  # around max_sigma / 2 = 0.1: twice the largest deviation measured
+BLIND_KS_LIMIT = 0.2  # twice the largest distance measured
+BLIND_LEVEL_SLACK = 1.15  # the largest level may exceed max_sigma a little: each level is estimated from 784 pixels
+BLIND_SAME_LEVEL = 0.01  # levels whose standard deviation is below this are one level for every image
+BLIND_PER_PIXEL_KURTOSIS = 4.0  # between 3 (one level per image) and about 5 (a level per pixel)
+
+
+def _blind(fn, x, max_sigma, seed, what):
+    """The student's noisy images; an exception that hints at broadcasting becomes a message naming it."""
+    try:
+        noisy = fn(x, max_sigma, seed=seed)
+    except (ValueError, IndexError) as error:
+        raise Wrong(f"{what} raised {type(error).__name__}: {str(error)[:120]}; reshape the n levels to "
+                    "(n, 1, 1, ...) with one axis per image axis, e.g. sigmas.reshape((-1,) + (1,) * (x.ndim - 1)), "
+                    "so that they broadcast over images of any shape") from None
+    noisy = as_array(noisy, what)
+    if noisy.shape == (len(x),) + x.shape:
+        raise Wrong(f"{what} has shape {noisy.shape}, expected {x.shape}: the levels broadcast against the wrong "
+                    "axes; reshape the n levels to (n, 1, 1, ...) with one axis per image axis, e.g. "
+                    "sigmas.reshape((-1,) + (1,) * (x.ndim - 1))")
+    expect_shape(noisy, x.shape, what, "the noisy images, of the shape of x")
+    return noisy
+
+
+def _levels(noisy, x):
+    """Each image's noise level, estimated as the standard deviation of its noise: ``(n,)``."""
+    return np.std((noisy.astype(np.float64) - x).reshape(len(x), -1), axis=1)
+
+
+def _judge_spread(levels, noise, what):
+    """``Wrong`` if every image got the same level: one for the batch, or one per pixel."""
+    if np.std(levels) >= BLIND_SAME_LEVEL:
+        return
+    centred = noise.reshape(len(noise), -1)
+    kurtosis = np.mean(np.mean(centred**4, axis=1) / np.maximum(np.mean(centred**2, axis=1) ** 2, 1e-12))
+    if kurtosis > BLIND_PER_PIXEL_KURTOSIS:
+        raise Wrong(f"in {what} every pixel got its own level, so every image looks alike: draw one sigma per "
+                    "image (size=len(x)) and use it for all of that image's pixels")
+    raise Wrong(f"in {what} every image got the same noise level (the levels vary by {np.std(levels):.2g}): draw "
+                "one sigma per image, not one for the whole batch")
+
+
+@add_blind_noise.part(1, public=True)
+def _blind_levels(fn):
+    """one level per image, spread evenly over [0, max_sigma] (grey images, max_sigma=0.2)"""
+    x = np.full((400, 28, 28, 1), 0.5, dtype=np.float32)
+    what = "add_blind_noise(grey images, 0.2, seed=3)"
+    noisy = _blind(fn, x, 0.2, 3, what)
+    if not np.all(x == 0.5):
+        raise Wrong(f"{what} changed its input x in place: work on a copy (x + noise makes one)")
+    if noisy.dtype != np.float32:
+        raise Wrong(f"{what} has dtype {noisy.dtype}, expected float32: cast the result with .astype(np.float32)")
+    if np.allclose(noisy, x):
+        raise Wrong(f"{what} gave the images back unchanged: add sigma_i * N(0, 1) to image i")
+    levels = _levels(noisy, x)
+    _judge_spread(levels, noisy.astype(np.float64) - x, what)
+    if levels.max() > BLIND_LEVEL_SLACK * 0.2:
+        raise Wrong(f"in {what} some images have noise of standard deviation {levels.max():.3f}, above max_sigma=0.2: "
+                    "draw each image's sigma uniformly from [0, max_sigma], not from [0, 1]")
+    if abs(levels.mean() - 0.1) > BLIND_MEAN_TOLERANCE:
+        hint = ("sigma is the standard deviation: multiply N(0, 1) by sigma, not by sigma ** 2"
+                if levels.mean() < 0.05 else "each image's sigma is drawn uniformly from [0, max_sigma]")
+        raise Wrong(f"in {what} the noise levels average {levels.mean():.3f}, expected about 0.1 (max_sigma / 2): {hint}")
+    distance = np.max(np.abs(np.sort(levels) / 0.2 - (np.arange(len(levels)) + 0.5) / len(levels)))
+    if distance > BLIND_KS_LIMIT:
+        raise Wrong(f"in {what} the noise levels are not spread evenly over [0, 0.2] (their distribution is "
+                    f"{distance:.2f} away from uniform): draw them with rng.uniform(0, max_sigma, size=len(x))")
+
+
+@add_blind_noise.part(1)
+def _blind_any_shape(fn):
+    """images without a channel axis, clipped to [0, 1]; max_sigma=0 gives them back"""
+    x = rng(70).random((200, 20, 20), dtype=np.float32)
+    what = "add_blind_noise(x of shape (200, 20, 20), 0.5, seed=7)"
+    noisy = _blind(fn, x, 0.5, 7, what)
+    if noisy.min() < 0 or noisy.max() > 1:
+        raise Wrong(f"{what} has values from {noisy.min():.2f} to {noisy.max():.2f}: clip the noisy images to [0, 1] "
+                    "as add_gaussian_noise does")
+    levels = _levels(noisy, x)
+    _judge_spread(levels, noisy.astype(np.float64) - x, what)
+    unchanged = _blind(fn, x, 0.0, 7, "add_blind_noise(x, 0.0, seed=7)")
+    if not np.allclose(unchanged, x, atol=1e-6):
+        raise Wrong("add_blind_noise(x, 0.0, seed=7) changed the images: with max_sigma=0 every level is 0 and the "
+                    "images come back as they were")
+
+
+@add_blind_noise.part(1)
+def _blind_seeded(fn):
+    """the same seed gives the same images, another seed others"""
+    x = rng(71).random((50, 28, 28, 1), dtype=np.float32)
+    first, again = _blind(fn, x, 0.3, 11, "add_blind_noise(x, 0.3, seed=11)"), _blind(fn, x, 0.3, 11, "add_blind_noise(x, 0.3, seed=11)")
+    if not np.array_equal(first, again):
+        raise Wrong("add_blind_noise(x, 0.3, seed=11) gave different images on two calls: draw the levels and the "
+                    "noise from one np.random.default_rng(seed), not from np.random's global state")
+    if np.array_equal(first, _blind(fn, x, 0.3, 12, "add_blind_noise(x, 0.3, seed=12)")):
+        raise Wrong("seeds 11 and 12 gave the same images: pass seed to np.random.default_rng(seed)")

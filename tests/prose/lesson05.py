@@ -1,5 +1,8 @@
 """The numbers lesson 5's prose quotes (see tests/prose/__init__.py).
 
+Section 5's experiment (a short fine-tuning per model, its matrix printed in the notebook) quotes no
+measured number: its prose asks the student to read their own, and says what pattern our runs showed.
+
 The scores are those of ``python -m dae_reference evaluate --model dae_reference/weights/dae_full.keras
 --out results/full`` on the 10,000 test images (``recorded.evaluation``); the validation MSE is the full
 run's (``recorded.metrics``).
@@ -78,5 +81,6 @@ CLAIMS = [
 
 SETTINGS = [
     "0.01", "0.03",  # SSIM's constants K1 and K2, scikit-image's defaults
-    "0.5",  # the middle of [0, 1], toward which clipping pulls every pixel
+    "0.5",  # the middle of [0, 1], toward which clipping pulls every pixel; also the bundled model's training level
+    "0.25", "0.75",  # section 5: noise levels the experiment's models are trained and tested at
 ]

@@ -134,8 +134,11 @@ def choose_precision():
     return "float32"
 
 
-def reconstruction_errors(x_clean, x_denoised):
-    return np.array([np.mean((a - b) ** 2) for a, b in zip(x_clean, x_denoised)])
+def error_report(x_clean, x_denoised, labels, k=10):  # errors per image in a loop; classes with bincount
+    errors = np.array([np.mean((np.asarray(a, float) - b) ** 2) for a, b in zip(x_clean, x_denoised)])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_class = np.bincount(labels, weights=errors, minlength=10) / np.bincount(labels, minlength=10)
+    return {"errors": errors, "per_class": per_class, "worst": sorted(range(len(errors)), key=lambda i: -errors[i])[:k]}
 
 
 def evaluate_denoiser(denoise_fn, x_noisy, x_clean):  # PSNR of the mean MSE; SSIM with a channel axis
@@ -147,14 +150,6 @@ def evaluate_denoiser(denoise_fn, x_noisy, x_clean):  # PSNR of the mean MSE; SS
     return {"mse": error, "psnr": 10 * math.log10(1 / error), "ssim": ssim}
 
 
-def per_class_mse(errors, labels):
-    return np.bincount(labels, weights=errors, minlength=10) / np.bincount(labels, minlength=10)
-
-
-def worst_k(errors, k=10):
-    return sorted(range(len(errors)), key=lambda i: -errors[i])[:k]
-
-
 def noise_robustness(model, x_clean, sigmas, seed=0):
     results = []
     for sigma in sigmas:
@@ -162,6 +157,14 @@ def noise_robustness(model, x_clean, sigmas, seed=0):
         noisy = np.clip(x_clean + np.random.normal(0, sigma, x_clean.shape), 0, 1).astype("float32")
         results.append(float(np.mean((np.asarray(model(noisy)) - x_clean) ** 2)))
     return results
+
+
+def add_blind_noise(x, max_sigma=0.8, seed=None):  # levels and noise from two generators, in float64
+    level_rng, noise_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    levels = level_rng.random(len(x)) * max_sigma
+    noise = noise_rng.normal(size=np.shape(x))
+    noisy = np.asarray(x, dtype=np.float64) + np.expand_dims(levels, tuple(range(1, np.ndim(x)))) * noise
+    return np.clip(noisy, 0.0, 1.0).astype("float32")
 
 
 def memorization_gap(train_errors, test_errors):

@@ -27,12 +27,66 @@ def _robustness(model, x, sigmas, seed=0, clip=True, against_noisy=False, call_m
     return np.array(results)
 
 
+def _errors(a, b):
+    return np.mean((_per_image(a) - _per_image(b)) ** 2, axis=1)
+
+
+def _report(errors=_errors, per_class=None, worst=None):
+    """An error_report with the mistakes given; 'per_class' and 'worst' come from the errors it computed,
+    except after a mistake in errors that would crash them (then from the right errors)."""
+    def answer(clean, estimate, labels, k=10):
+        own, right_errors = np.asarray(errors(clean, estimate)), _errors(clean, estimate)
+        base = own if own.shape == right_errors.shape else right_errors
+        labels = np.asarray(labels)
+        by_class = (per_class or (lambda e, y: np.array([e[y == c].mean() for c in range(10)])))(base, labels)
+        return {"errors": own, "per_class": by_class, "worst": (worst or (lambda e, k: np.argsort(e)[::-1][:k]))(base, k)}
+    return answer
+
+
+def _blind(x, max_sigma=0.8, seed=None, levels="image", clip=True, square=False, axes=None, generator=None):
+    """add_blind_noise with the mistakes given."""
+    x = np.asarray(x, dtype=np.float32)
+    rng = generator if generator is not None else np.random.default_rng(seed)
+    if levels == "image":
+        sigmas = rng.uniform(0, max_sigma, size=len(x)).reshape((-1,) + (1,) * (x.ndim - 1) if axes is None else axes)
+    elif levels == "batch":
+        sigmas = rng.uniform(0, max_sigma)
+    elif levels == "pixel":
+        sigmas = rng.uniform(0, max_sigma, size=x.shape)
+    else:  # "unit": drawn from [0, 1]
+        sigmas = rng.uniform(0, 1, size=len(x)).reshape((-1,) + (1,) * (x.ndim - 1))
+    noisy = x + (sigmas**2 if square else sigmas) * rng.standard_normal(x.shape)
+    return (np.clip(noisy, 0, 1) if clip else noisy).astype(np.float32)
+
+
+def _blind_in_place(x, max_sigma=0.8, seed=None):
+    rng = np.random.default_rng(seed)
+    x = np.asarray(x)
+    x += rng.uniform(0, max_sigma, size=len(x)).reshape((-1,) + (1,) * (x.ndim - 1)) * rng.standard_normal(x.shape).astype(x.dtype)
+    np.clip(x, 0, 1, out=x)
+    return x
+
+
+class _Global:
+    """np.random's global functions, standing in for a seeded generator."""
+    uniform = staticmethod(lambda *a, **k: np.random.uniform(*a, **k))
+    standard_normal = staticmethod(lambda *a, **k: np.random.standard_normal(*a, **k))
+
+
 WRONG = {
-    "reconstruction_errors": [
-        Mistake(lambda a, b: np.mean((a - b) ** 2, axis=0), "one mean squared error per image", public=True),
-        Mistake(lambda a, b: np.mean((a - b) ** 2), "the mean over the whole batch", public=True),
-        Mistake(lambda a, b: np.sqrt(np.mean((_per_image(a) - _per_image(b)) ** 2, axis=1)), "drop the square root", public=True),
-        Mistake(lambda a, b: np.sum((_per_image(a) - _per_image(b)) ** 2, axis=1), "sums of squared errors", public=True),
+    "error_report": [
+        Mistake(_report(errors=lambda a, b: np.mean((np.asarray(a) - b) ** 2, axis=0)), "one mean squared error per image", public=True),
+        Mistake(_report(errors=lambda a, b: np.mean((np.asarray(a) - b) ** 2)), "the mean over the whole batch", public=True),
+        Mistake(_report(errors=lambda a, b: np.sqrt(_errors(a, b))), "drop the square root", public=True),
+        Mistake(_report(errors=lambda a, b: np.sum((_per_image(a) - _per_image(b)) ** 2, axis=1)), "sums of squared errors", public=True),
+        Mistake(_report(errors=lambda a, b: np.mean(np.abs(_per_image(a) - _per_image(b)), axis=1)), "square the differences", public=True),
+        Mistake(_report(per_class=lambda e, y: np.bincount(y, weights=e, minlength=10)), "sums per class", public=True),
+        Mistake(_report(per_class=lambda e, y: np.bincount(y, weights=e, minlength=10) / len(e)), "divided by the number of all images", public=True),
+        Mistake(_report(per_class=lambda e, y: np.array([np.median(e[y == k]) for k in range(10)])), "those are medians", public=True),
+        Mistake(_report(worst=lambda e, k: np.argsort(e)[:k]), "smallest errors", public=True),  # best first
+        Mistake(_report(worst=lambda e, k: np.argsort(e)[-k:]), "in the wrong order", public=True),  # the worst, but best of them first
+        Mistake(_report(worst=lambda e, k: np.sort(e)[::-1][:k]), "not their errors", public=True),
+        Mistake(lambda clean, estimate, labels, k=10: (_errors(clean, estimate), None, None), "should return a dict", public=True),
     ],
     "evaluate_denoiser": [
         Mistake(lambda f, noisy, clean: {"mse": float(np.mean((f(noisy) - clean) ** 2)), "psnr": 0.0, "ssim": 0.0}, "mean of the per-image PSNRs", public=True),
@@ -42,19 +96,22 @@ WRONG = {
         Mistake(lambda f, noisy, clean: _scores(f(noisy), clean, ssim_range=lambda c, e: 255), "data_range=255", public=True),
         Mistake(lambda f, noisy, clean: _scores(f(noisy), clean, peak=255), "not 255", public=True),
     ],
-    "per_class_mse": [
-        Mistake(lambda e, y: np.bincount(y, weights=e, minlength=10), "sums per class", public=True),
-        Mistake(lambda e, y: np.bincount(y, weights=e, minlength=10) / len(e), "divided by the number of all images", public=True),
-        Mistake(lambda e, y: np.array([np.median(e[y == k]) for k in range(10)]), "those are medians", public=True),
-    ],
-    "worst_k": [
-        Mistake(lambda e, k=10: np.argsort(e)[:k], "smallest errors", public=True),  # best first
-        Mistake(lambda e, k=10: np.argsort(e)[-k:], "in the wrong order", public=True),  # the worst, but best of them first
-        Mistake(lambda e, k=10: np.sort(e)[::-1][:k], "not their errors", public=True),
-    ],
     "noise_robustness": [
         Mistake(lambda model, x, sigmas, seed=0: _robustness(model, x, sigmas, seed, call_model=False), "the model was never called", public=True),
         Mistake(lambda model, x, sigmas, seed=0: _robustness(model, x, sigmas, seed, against_noisy=True), "compare it with x_clean", public=True),
         Mistake(lambda model, x, sigmas, seed=0: _robustness(model, x, sigmas, seed, clip=False), "not clipped", public=True),
+    ],
+    "add_blind_noise": [
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, levels="batch"), "not one for the whole batch", public=True),
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, levels="pixel"), "every pixel got its own level", public=True),
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, levels="unit"), "not from [0, 1]", public=True),
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, square=True), "not by sigma ** 2", public=True),
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed).astype(np.float64), "expected float32", public=True),
+        Mistake(_blind_in_place, "in place", public=True),
+        Mistake(lambda x, max_sigma=0.8, seed=None: x, "unchanged", public=True),
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, clip=False), "clip the noisy images"),
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, axes=(-1, 1, 1, 1)), "broadcast against the wrong"),
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, generator=_Global), "np.random's global state"),
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, 0), "pass seed to"),
     ],
 }

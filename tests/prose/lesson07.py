@@ -28,7 +28,7 @@ def _recorded_means(recorded):
 
 CLAIMS = [
     Claim("0.195", lambda r: f"{float(clipped_mean(0.0, 0.5)):.3f}"),
-    Claim("average 0.06 and 0.05 on the background, the clipped run 0.22", _recorded_means),
+    Claim("average 0.06 and 0.05 on the background, the clipped run 0.23", _recorded_means),
 ]
 
 SETTINGS = ["0.5"]  # the course's noise level

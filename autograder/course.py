@@ -15,6 +15,7 @@ LESSONS = (
     "04_training",
     "05_evaluation",
     "06_ethics",
+    "07_denoising_to_generation",
 )
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from autograder import core
-from dae_reference import audit, device, evaluate, linear, model, noise, receptive, shift, train
+from dae_reference import audit, device, evaluate, generation, linear, model, noise, receptive, shift, train
 from tests.submissions import alternative
 from tests.submissions import wrong
 
@@ -38,6 +38,9 @@ REFERENCE = {
     "nearest_neighbor_distance": audit.nearest_neighbor_distance,
     "ood_flags": audit.ood_flags,
     "class_disparity": audit.class_disparity,
+    "noise2noise_pairs": generation.noise2noise_pairs,
+    "tweedie_score": generation.tweedie_score,
+    "langevin_sample": generation.langevin_sample,
 }
 FUNCTION_EXERCISES = sorted(REFERENCE)
 WRONG = wrong.load()

@@ -74,6 +74,7 @@ def test_run_trains_evaluates_and_writes_every_artifact(fashion_mnist, tmp_path)
     ("pca-vs-dense", "dae_reference.linear", "record_pca_vs_dense"),
     ("noise-regimes", "dae_reference.train", "record_noise_regimes"),
     ("audit", "dae_reference.audit", "record_audit"),
+    ("noise2noise", "dae_reference.generation", "record_noise2noise"),
 ])
 def test_record_runs_the_experiment_into_the_file_asked_for(monkeypatch, capsys, tmp_path, experiment, module, function):
     import importlib

@@ -43,6 +43,8 @@ WRONG_NOTEBOOKS = [
      "np.mean(train_errors) - np.mean(test_errors)"),
     ("below", "06_ethics", "ood_flags", "np.asarray(errors) > threshold", "np.asarray(errors) < threshold"),
     ("best_over_worst", "06_ethics", "class_disparity", "per_class.max() / per_class.min()", "per_class.min() / per_class.max()"),
+    ("same_noise", "07_denoising_to_generation", "noise2noise_pairs", "targets = x + sigma * rng.standard_normal(x.shape)",
+     "targets = inputs.copy()"),
 ]
 
 # The lesson 2 students of the fixture whose notebook breaks one exercise, and that exercise.

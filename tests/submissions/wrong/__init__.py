@@ -14,7 +14,9 @@ two reports of it leave those out.
 import importlib
 from typing import Callable, NamedTuple
 
-LESSON_MODULES = [f"tests.submissions.wrong.lesson{n:02d}" for n in range(1, 7)]
+from autograder.course import LESSONS
+
+LESSON_MODULES = [f"tests.submissions.wrong.lesson{lesson[:2]}" for lesson in LESSONS]
 
 
 class Mistake(NamedTuple):

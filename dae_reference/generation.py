@@ -1,0 +1,178 @@
+"""From denoising to generation: Noise2Noise targets, Tweedie's score, Langevin sampling.
+
+* Noise2Noise (Lehtinen et al. 2018): train a denoiser on pairs of two
+  independent noisy copies of an image. With zero-mean noise on the target,
+  the minimiser of the MSE is unchanged, ``E[x | input]``; with clipped noise
+  it becomes ``E[m(x) | input]``, where ``m(x) = E[clip(x + sigma Z, 0, 1)]``
+  (``dae_reference.evaluate.clipped_mean``): a black pixel is learned as
+  ``m(0)``, 0.195 for ``sigma = 0.5``.
+* Tweedie's formula (Efron 2011), as Vincent (2011) links it to denoising:
+  for ``x_noisy = x + sigma Z`` (unclipped), the MSE-optimal denoiser
+  ``D(x_noisy) = E[x | x_noisy]`` gives the score of the noisy data,
+  ``grad log p_sigma(x_noisy) = (D(x_noisy) - x_noisy) / sigma**2``.
+* Langevin dynamics follows a score to draw samples (Song & Ermon 2019).
+
+``python -m dae_reference record noise2noise`` trains the lesson's short
+Noise2Noise runs on several seeds and records the background means (lesson 7
+quotes them).
+"""
+
+import json
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from dae_reference.config import EVAL_NOISE_SEED, get_profile
+from dae_reference.model import build_autoencoder
+
+# Lesson 7's Noise2Noise runs, by profile: (training images, epochs). Smoke grades in seconds.
+NOISE2NOISE_RUNS = {"smoke": (1024, 2), "quick": (4000, 3), "full": (20_000, 5)}
+N2N_SEEDS = (0, 1, 2)
+RESULTS_PATH = Path("results/quick/noise2noise.json")
+
+
+def noise2noise_pairs(x, sigma, clip=True, seed=None):
+    """Two independent noisy copies of clean images: the input and the target of Noise2Noise.
+
+    Parameters
+    ----------
+    x : float array, any shape, values in [0, 1]
+    sigma : float >= 0
+        Standard deviation of the Gaussian noise, the same for both copies.
+    clip : bool, default=True
+        Clip both copies to [0, 1].
+    seed : int or None
+        Seeds one ``numpy.random.default_rng``; the input's noise is drawn
+        first, the target's second.
+
+    Returns
+    -------
+    inputs, targets : arrays of the shape and float dtype of ``x`` (float32 for integer ``x``)
+    """
+    if not np.isscalar(sigma) or not np.isfinite(sigma) or sigma < 0:
+        raise ValueError(f"sigma={sigma!r} is invalid: expected a number >= 0")
+    x = np.asarray(x)
+    dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float32
+    rng = np.random.default_rng(seed)
+    inputs = x + sigma * rng.standard_normal(x.shape)
+    targets = x + sigma * rng.standard_normal(x.shape)
+    if clip:
+        inputs, targets = np.clip(inputs, 0.0, 1.0), np.clip(targets, 0.0, 1.0)
+    return inputs.astype(dtype), targets.astype(dtype)
+
+
+def tweedie_score(denoiser, x_noisy, sigma):
+    """The score Tweedie's formula reads from a denoiser: ``(denoiser(x_noisy) - x_noisy) / sigma**2``.
+
+    Exact when ``denoiser`` is the posterior mean ``E[x | x_noisy]`` for
+    ``x_noisy = x + sigma Z``, Z standard normal and nothing clipped.
+
+    Parameters
+    ----------
+    denoiser : callable, array ``(n, ...)`` -> array of the same shape
+    x_noisy : float array ``(n, ...)``
+    sigma : float > 0
+        The noise level the denoiser removes.
+
+    Returns
+    -------
+    float array of the shape of ``x_noisy``
+    """
+    if not np.isscalar(sigma) or not sigma > 0:
+        raise ValueError(f"sigma={sigma!r} is invalid: expected a number > 0")
+    x_noisy = np.asarray(x_noisy)
+    return (np.asarray(denoiser(x_noisy), dtype=x_noisy.dtype) - x_noisy) / sigma**2
+
+
+def langevin_sample(score, x_start, step_size, steps, seed=None):
+    """Langevin dynamics: ``steps`` noisy steps up the ``score``, from ``x_start``.
+
+    Each step ``x <- x + step_size * score(x) + sqrt(2 * step_size) * z``:
+    the score at the current ``x`` first, then ``z = rng.standard_normal(x.shape)``,
+    one draw per step from ``rng = numpy.random.default_rng(seed)``. For a
+    small ``step_size`` and many steps, ``x`` is distributed nearly as the
+    density whose score it follows (Song & Ermon 2019).
+
+    Parameters
+    ----------
+    score : callable, array ``(n, ...)`` -> array of the same shape
+        The gradient of the log-density, e.g. ``tweedie_score`` of a denoiser.
+    x_start : float array ``(n, ...)``
+    step_size : float > 0
+    steps : int >= 0
+    seed : int or None
+
+    Returns
+    -------
+    float32 array of the shape of ``x_start``: the last iterate
+    """
+    if not np.isscalar(step_size) or not step_size > 0:
+        raise ValueError(f"step_size={step_size!r} is invalid: expected a number > 0")
+    rng = np.random.default_rng(seed)
+    x = np.array(x_start, dtype=np.float32)
+    for _ in range(steps):
+        x = x + step_size * np.asarray(score(x)) + np.sqrt(2 * step_size) * rng.standard_normal(x.shape)
+        x = x.astype(np.float32)
+    return x
+
+
+def background_mean(outputs, clean):
+    """Mean of ``outputs`` over the background, the pixels where ``clean == 0``."""
+    outputs, clean = np.asarray(outputs), np.asarray(clean)
+    if outputs.shape != clean.shape:
+        raise ValueError(f"outputs of shape {outputs.shape} and clean of shape {clean.shape}: expected the same shape")
+    return float(outputs[clean == 0].mean())
+
+
+def fit_denoiser(inputs, targets, epochs, batch_size=128, seed=0):
+    """Train the course's autoencoder from scratch on ``(inputs, targets)`` pairs with Adam and the MSE.
+
+    Parameters
+    ----------
+    inputs, targets : float32 arrays ``(n, 28, 28, 1)``
+    epochs : int
+    batch_size : int
+    seed : int
+        Seeds the initial weights and the shuffling.
+
+    Returns
+    -------
+    keras.Model
+    """
+    keras.utils.set_random_seed(seed)
+    model = build_autoencoder()
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
+    model.fit(inputs, targets, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0)
+    return model
+
+
+def noise2noise_experiment(x_train, x_test, sigma=0.5, profile=None, seed=0, n_test=1000):
+    """Train on clean, clipped noisy and unclipped noisy targets; the background mean of each model's output.
+
+    Returns
+    -------
+    dict ``{target kind: mean output on the background of noisy test images}``
+    for 'clean', 'clipped' and 'unclipped' targets; the inputs are clipped
+    for the first two, unclipped for the third, as are the targets.
+    """
+    n, epochs = NOISE2NOISE_RUNS[get_profile(profile)[0].name]
+    clean = x_test[:n_test]
+    results = {}
+    for kind, clip in (("clean", True), ("clipped", True), ("unclipped", False)):
+        inputs, targets = noise2noise_pairs(x_train[:n], sigma, clip=clip, seed=seed)
+        model = fit_denoiser(inputs, x_train[:n] if kind == "clean" else targets, epochs, seed=seed)
+        test_inputs, _ = noise2noise_pairs(clean, sigma, clip=clip, seed=EVAL_NOISE_SEED)
+        results[kind] = background_mean(model.predict(test_inputs, batch_size=256, verbose=0), clean)
+    return results
+
+
+def record_noise2noise(path=RESULTS_PATH, seeds=N2N_SEEDS, profiles=("smoke", "quick")):
+    """Run ``noise2noise_experiment`` for each profile and seed; write the background means to ``path``."""
+    from dae_reference.data import load_fashion_mnist
+
+    (x_train, _), (x_test, _) = load_fashion_mnist()
+    runs = {p: {str(s): noise2noise_experiment(x_train, x_test, profile=p, seed=s) for s in seeds} for p in profiles}
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps({"sigma": 0.5, "runs": runs}, indent=2) + "\n")
+    return runs

@@ -1,0 +1,90 @@
+"""Lesson 7, from denoising to generation: typical wrong answers and the feedback each must get."""
+
+import numpy as np
+
+from tests.submissions import alternative as right
+from tests.submissions.wrong import Mistake
+
+
+def _same_draw(x, sigma, clip=True, seed=None):
+    noisy = np.asarray(x) + sigma * np.random.default_rng(seed).standard_normal(np.shape(x))
+    noisy = np.clip(noisy, 0, 1) if clip else noisy
+    return noisy, noisy.copy()
+
+
+def _same_seed_twice(x, sigma, clip=True, seed=None):
+    """Two generators with the same seed: the same noise twice."""
+    first = np.asarray(x) + sigma * np.random.default_rng(seed).standard_normal(np.shape(x))
+    second = np.asarray(x) + sigma * np.random.default_rng(seed).standard_normal(np.shape(x))
+    return (np.clip(first, 0, 1), np.clip(second, 0, 1)) if clip else (first, second)
+
+
+def _clean_targets(x, sigma, clip=True, seed=None):
+    inputs, _ = right.noise2noise_pairs(x, sigma, clip, seed)
+    return inputs, np.array(x, copy=True)
+
+
+def _always_clipped(x, sigma, clip=True, seed=None):
+    return right.noise2noise_pairs(x, sigma, True, seed)
+
+
+def _never_clipped(x, sigma, clip=True, seed=None):
+    return right.noise2noise_pairs(x, sigma, False, seed)
+
+
+def _variance(x, sigma, clip=True, seed=None):
+    return right.noise2noise_pairs(x, sigma**2, clip, seed)
+
+
+def _fixed_sigma(x, sigma, clip=True, seed=None):
+    return right.noise2noise_pairs(x, 0.5, clip, seed)
+
+
+def _unseeded(x, sigma, clip=True, seed=None):
+    return right.noise2noise_pairs(x, sigma, clip, None)
+
+
+def _langevin(score, x_start, step_size, steps, seed=None, sign=1.0, noise=np.sqrt(2), order="score first",
+              reseed=False, extra=0):
+    rng = np.random.default_rng(seed)
+    x = np.array(x_start, dtype=np.float32)
+    for _ in range(steps + extra):
+        if reseed:
+            rng = np.random.default_rng(seed)
+        z = noise * np.sqrt(step_size) * rng.standard_normal(x.shape)
+        if order == "score first":
+            x = x + sign * step_size * np.asarray(score(x)) + z
+        else:
+            x = x + z
+            x = x + sign * step_size * np.asarray(score(x))
+    return x
+
+
+WRONG = {
+    "noise2noise_pairs": [
+        Mistake(_same_draw, "the same draw", public=True),
+        Mistake(_same_seed_twice, "not a second generator with the same seed", public=True),
+        Mistake(_clean_targets, "targets are the clean images", public=True),
+        Mistake(_always_clipped, "clipped although clip=False", public=True),
+        Mistake(_variance, "which is sigma**2", public=True),
+        Mistake(_never_clipped, "with clip=True clip both copies"),
+        Mistake(_unseeded, "the same seed"),
+        Mistake(_fixed_sigma, "not a fixed 0.5"),
+    ],
+    "tweedie_score": [
+        Mistake(lambda d, x, s: (np.asarray(x) - d(x)) / s**2, "the sign is flipped", public=True),
+        Mistake(lambda d, x, s: (d(x) - np.asarray(x)) / s, "divided by sigma", public=True),
+        Mistake(lambda d, x, s: d(x) - np.asarray(x), "division by sigma**2 is missing", public=True),
+        Mistake(lambda d, x, s: (d(x) - np.asarray(x)) / 0.25, "with the sigma passed in"),
+    ],
+    "langevin_sample": [
+        Mistake(lambda *a, **k: _langevin(*a, **k, noise=0.0), "the noise term sqrt(2 * step_size) * z is missing",
+                public=True),
+        Mistake(lambda *a, **k: _langevin(*a, **k, noise=1.0), "scaled by sqrt(step_size)", public=True),
+        Mistake(lambda *a, **k: _langevin(*a, **k, reseed=True), "every step adds the same z", public=True),
+        Mistake(lambda *a, **k: _langevin(*a, **k, extra=1), "run exactly `steps` updates", public=True),
+        Mistake(lambda *a, **k: _langevin(*a, **k, sign=-1.0), "the steps go down the score"),
+        Mistake(lambda *a, **k: _langevin(*a, **k, order="noise first"), "the score is taken after the noise"),
+        Mistake(lambda *a, **k: _langevin(*a, **k, extra=-1), "one step too few"),
+    ],
+}

@@ -100,7 +100,7 @@ def identity_drift(x_train, x_test, profile="quick", seed=0, sigma=0.5):
 def record_identity_drift(path=RESULTS_PATH, profiles=("smoke", "quick"), seeds=SEEDS):
     """Run ``identity_drift`` for each profile and seed and write the results as JSON to ``path``.
 
-    ``python -m dae_reference.drift`` does this (about ten minutes on a 2-core CPU).
+    ``python -m dae_reference.drift`` does this (about 20 minutes on a busy 2-core CPU).
     """
     import json
     from pathlib import Path

@@ -83,6 +83,7 @@ def _curves_once(model, x_input, x_target, x_clean, x_noisy, epochs, batch_size=
 
 def _curves_of_a_copy(model, x_input, x_target, x_clean, x_noisy, epochs, batch_size=128):
     copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())  # the same start, so that in and out of the sandbox it fails the same parts
     copy.compile(optimizer=type(model.optimizer).from_config(model.optimizer.get_config()), loss="mse")
     return _curves()(copy, x_input, x_target, x_clean, x_noisy, epochs, batch_size)
 

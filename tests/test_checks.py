@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from autograder import core
-from dae_reference import audit, device, evaluate, generation, linear, model, noise, receptive, shift, train
+from dae_reference import audit, device, drift, evaluate, generation, linear, model, noise, receptive, shift, train
 from tests.submissions import alternative
 from tests.submissions import wrong
 
@@ -16,6 +16,7 @@ REFERENCE = {
     "compression_ratio": model.compression_ratio,
     "pca_reconstruct": linear.pca_reconstruct,
     "build_dense_autoencoder": model.build_dense_autoencoder,
+    "error_curves": drift.error_curves,
     "add_gaussian_noise": noise.add_gaussian_noise,
     "add_masking_noise": noise.add_masking_noise,
     "add_salt_and_pepper_noise": noise.add_salt_and_pepper_noise,

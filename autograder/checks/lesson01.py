@@ -1,4 +1,4 @@
-"""Lesson 1, autoencoder theory: mse, compression_ratio, pca_reconstruct, build_dense_autoencoder."""
+"""Lesson 1, autoencoder theory: mse, compression_ratio, pca_reconstruct, build_dense_autoencoder, error_curves."""
 
 import numpy as np
 
@@ -183,3 +183,133 @@ def _dense_hidden_relu(fn):
 def _logit(p):
     p = np.clip(p.astype(np.float64), 1e-6, 1 - 1e-6)
     return np.log(p / (1 - p))
+
+
+error_curves = Exercise("error_curves", LESSON)
+CURVES_HINT = ("train with model.fit(x_input, x_target, epochs=1, batch_size=batch_size) once per epoch, then score "
+               "the model's output on x_clean and on x_noisy, both against x_clean")
+
+
+def _tiny_model(seed, learning_rate):
+    """A small compiled autoencoder on 4x4 images, the same weights for the same seed.
+
+    The checks train it with batch_size = the number of images: one step per epoch, the same whatever the order of the
+    images, so that the student's run and the reference's agree to rounding.
+    """
+    import keras
+    from keras import layers
+
+    seed_weights(seed)
+    model = keras.Sequential([keras.Input((4, 4, 1)), layers.Flatten(), layers.Dense(24, activation="relu"),
+                              layers.Dense(16, activation="sigmoid"), layers.Reshape((4, 4, 1))])
+    optimizer = keras.optimizers.Adam(learning_rate) if learning_rate else keras.optimizers.SGD(0.0)
+    model.compile(optimizer=optimizer, loss="mse")
+    return model
+
+
+def _images(seed, n, sigma=0.4):
+    clean = rng(seed).random((n, 4, 4, 1), dtype=np.float32)
+    noisy = np.clip(clean + sigma * rng(seed + 1).standard_normal(clean.shape), 0, 1).astype(np.float32)
+    return clean, noisy
+
+
+def _as_curves(value, epochs, what):
+    """The student's result as two float arrays of ``epochs`` values, or ``Wrong`` saying what is off."""
+    if value is None:
+        raise Wrong(f"{what} returned None: did you forget the `return` statement?")
+    if not isinstance(value, dict) or set(value) != {"clean", "noisy"}:
+        keys = sorted(map(str, value)) if isinstance(value, dict) else None
+        raise Wrong(f"{what} returned {'a dict with keys ' + str(keys) if keys is not None else 'a ' + type(value).__name__}, "
+                    "expected a dict with exactly the keys 'clean' and 'noisy'")
+    curves = {key: np.asarray(value[key], dtype=np.float64).reshape(-1) for key in ("clean", "noisy")}
+    for key, curve in curves.items():
+        if curve.size != epochs:
+            raise Wrong(f"{what}[{key!r}] holds {curve.size} values after epochs={epochs}, expected {epochs}, one per epoch: "
+                        "measure after every epoch, not once at the end (and use the epochs argument)")
+    return curves
+
+
+def _clone(model):
+    import keras
+
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    copy.compile(optimizer=type(model.optimizer).from_config(model.optimizer.get_config()), loss="mse")
+    return copy
+
+
+def _mse_of(model, x, target):
+    return float(np.mean((np.asarray(model(x), dtype=np.float64) - target) ** 2))
+
+
+@error_curves.part(1, public=True)
+def _curves_score_against_clean(fn):
+    """one clean and one noisy error per epoch, both scored against the clean images"""
+    model = _tiny_model(20, learning_rate=0.0)  # a learning rate of 0: the weights, and so the errors, stay put
+    clean, noisy = _images(21, 30)
+    x_train = rng(22).random((30, 4, 4, 1), dtype=np.float32)
+    right = {"clean": _mse_of(model, clean, clean), "noisy": _mse_of(model, noisy, clean)}
+    wrong_noisy = _mse_of(model, noisy, noisy)
+    what = "error_curves(model, x_train, x_train, x_clean, x_noisy, epochs=3, batch_size=30)"
+    curves = _as_curves(fn(model, x_train, x_train, clean, noisy, epochs=3, batch_size=30), 3, what)
+    for key in ("clean", "noisy"):
+        expect_close(curves[key], np.full(3, right[key]), f"{what}[{key!r}] (a model with a learning rate of 0)", rtol=1e-4,
+                     atol=1e-7, likely={
+                         "the output on the noisy images is scored against the noisy images; score it against x_clean, "
+                         "the image the noise was added to": np.full(3, wrong_noisy),
+                         "the 'clean' and 'noisy' errors are swapped": np.full(3, right["noisy" if key == "clean" else "clean"]),
+                     }, otherwise=CURVES_HINT)
+
+
+def _compare_training(fn, seed, n, epochs, denoise):
+    from dae_reference import drift
+
+    model = _tiny_model(seed, learning_rate=0.05)  # Adam: steps large enough that each mistake shows
+    clean, noisy = _images(seed + 1, 20)
+    x_target, x_noisy_train = _images(seed + 3, n)
+    x_input = x_noisy_train if denoise else x_target
+
+    initial = _clone(model)  # the answer trains model in place
+
+    def reference(x_in, x_out):
+        return drift.error_curves(_clone(initial), x_in, x_out, clean, noisy, epochs, batch_size=n)
+
+    expected = reference(x_input, x_target)
+    what = f"error_curves(model, x_input, x_target, x_clean, x_noisy, epochs={epochs}, batch_size={n})"
+    curves = _as_curves(fn(model, x_input, x_target, clean, noisy, epochs=epochs, batch_size=n), epochs, what)
+    _expect_steps(model, epochs, n)
+    if all(np.allclose(curves[key], expected[key], rtol=1e-3, atol=1e-6) for key in curves):
+        return
+    likely = {"each value is measured before its epoch's training; measure after model.fit":
+              {key: [_mse_of(initial, x, clean)] + expected[key][:-1] for key, x in (("clean", clean), ("noisy", noisy))}}
+    if denoise:  # the likely mistakes, trained only now that the answer is wrong (these parts are hidden)
+        likely["the model was trained on x_target as input too; fit x_input to x_target"] = reference(x_target, x_target)
+        likely["the model was trained to give back the noisy inputs; the targets are x_target"] = reference(x_input, x_input)
+    for key in ("clean", "noisy"):
+        expect_close(curves[key], expected[key], f"{what}[{key!r}]", rtol=1e-3, atol=1e-6,
+                     likely={mistake: value[key] for mistake, value in likely.items()}, otherwise=CURVES_HINT)
+
+
+def _expect_steps(model, epochs, n):
+    """With batch_size = n, each epoch is one step of the optimizer: its step count tells how the model was trained."""
+    steps = int(np.asarray(model.optimizer.iterations))
+    if steps == epochs:
+        return
+    causes = {0: "the model passed in was not trained: train it, not a new or cloned model",
+              epochs * -(-n // 32): "that is fit's default batch size of 32: pass batch_size=batch_size to fit",
+              epochs * (epochs + 1) // 2: ("fit(epochs=epoch) in a loop trains 1 + 2 + 3 + ... epochs: "
+                                           "call fit with epochs=1 each time round the loop")}
+    raise Wrong(f"with {n} images and batch_size={n} the optimizer took {steps} steps in {epochs} epochs, expected "
+                f"{epochs} (one per epoch): {causes.get(steps, 'train each epoch once, with batch_size=batch_size')}")
+
+
+@error_curves.part(1)
+def _curves_of_a_denoiser(fn):
+    """trains one epoch at a time on (x_input, x_target) and measures after each epoch"""
+    _compare_training(fn, 30, n=70, epochs=3, denoise=True)
+
+
+@error_curves.part(1)
+def _curves_other_sizes(fn):
+    """uses epochs and batch_size: other numbers of epochs and images"""
+    _compare_training(fn, 40, n=48, epochs=4, denoise=False)

@@ -20,3 +20,40 @@ CLAIMS = [
 SETTINGS = [
     '0.5',  # the noise level sigma of the model answer
 ]
+
+
+# Lesson 1's experiment, copier against denoiser: results/quick/identity_drift.json, written by python -m dae_reference.drift
+# (three seeds under the quick profile; the lesson quotes means over the seeds).
+def _drift():
+    import json
+
+    import numpy as np
+
+    from autograder.course import ROOT
+
+    runs = json.loads((ROOT / "results" / "quick" / "identity_drift.json").read_text())["quick"]
+    return {key: np.array([run[model][curve] for run in runs]) for key, (model, curve) in
+            {"copier_clean": ("copier", "clean"), "copier_noisy": ("copier", "noisy"),
+             "denoiser_noisy": ("denoiser", "noisy")}.items()}
+
+
+def _rise(drift):
+    rise = 100 * (drift["copier_noisy"][:, -1] / drift["copier_noisy"].min(axis=1) - 1)
+    return f"{rise.min():.0f}% to {rise.max():.0f}% above"
+
+
+def _lowest_epochs(drift):
+    epochs = sorted({int(e) + 1 for e in drift["copier_noisy"].argmin(axis=1)})
+    return " or ".join(map(str, epochs))
+
+
+CLAIMS += [
+    Claim("from about 0.029 after the first epoch to 0.0055", lambda recorded: (
+        lambda d: f"from about {d['copier_clean'][:, 0].mean():.3f} after the first epoch to {d['copier_clean'][:, -1].mean():.4f}")(_drift())),
+    Claim("lowest, about 0.029, after epoch 7 or 8 in every seed", lambda recorded: (
+        lambda d: f"lowest, about {d['copier_noisy'].min(axis=1).mean():.3f}, after epoch {_lowest_epochs(d)} in every seed")(_drift())),
+    Claim("9% to 13% above", lambda recorded: _rise(_drift())),
+    Claim("to about 0.021 at the end, so the copier ends 1.6 times higher", lambda recorded: (
+        lambda d: f"to about {d['denoiser_noisy'][:, -1].mean():.3f} at the end, so the copier ends "
+                  f"{d['copier_noisy'][:, -1].mean() / d['denoiser_noisy'][:, -1].mean():.1f} times higher")(_drift())),
+]

@@ -33,6 +33,18 @@ def build_dense_autoencoder(code_dim):  # functional API
     return keras.Model(inputs, layers.Reshape((28, 28, 1))(layers.Dense(784, activation="sigmoid")(code)))
 
 
+def error_curves(model, x_input, x_target, x_clean, x_noisy, epochs, batch_size=128):  # one fit, a callback per epoch
+    curves = {"clean": [], "noisy": []}
+
+    class Measure(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            for key, x in (("clean", x_clean), ("noisy", x_noisy)):
+                curves[key].append(float(np.mean(np.square(np.asarray(model(x), dtype=np.float64) - x_clean))))
+
+    model.fit(x_input, x_target, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[Measure()])
+    return curves
+
+
 def add_gaussian_noise(x, sigma=0.5, seed=None, clip=True):  # the legacy global generator
     if seed is not None:
         np.random.seed(seed)

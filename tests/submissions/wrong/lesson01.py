@@ -50,6 +50,44 @@ def _dense_tanh_hidden(code_dim):
                              layers.Dense(784, activation="sigmoid"), layers.Reshape((28, 28, 1))])
 
 
+def _curves(score_noisy_against="clean", measure="after", fit_epochs=lambda epoch: 1, batch_size=True, inputs="input",
+            swap=False):
+    """An ``error_curves`` with one mistake, chosen by the arguments."""
+
+    def error_curves(model, x_input, x_target, x_clean, x_noisy, epochs, batch_size_=128):
+        def score(x, target):
+            return float(np.mean((np.asarray(model.predict(x, verbose=0), dtype=np.float64) - target) ** 2))
+
+        fit_input = {"input": x_input, "target": x_target}[inputs]
+        kwargs = {"batch_size": batch_size_} if batch_size else {}
+        curves = {"clean": [], "noisy": []}
+        for epoch in range(epochs):
+            if measure == "after":
+                model.fit(fit_input, x_target, epochs=fit_epochs(epoch), verbose=0, **kwargs)
+            curves["clean"].append(score(x_clean, x_clean))
+            curves["noisy"].append(score(x_noisy, x_clean if score_noisy_against == "clean" else x_noisy))
+            if measure == "before":
+                model.fit(fit_input, x_target, epochs=1, verbose=0, **kwargs)
+        return {"clean": curves["noisy"], "noisy": curves["clean"]} if swap else curves
+
+    def answer(model, x_input, x_target, x_clean, x_noisy, epochs, batch_size=128):
+        return error_curves(model, x_input, x_target, x_clean, x_noisy, epochs, batch_size)
+
+    return answer
+
+
+def _curves_once(model, x_input, x_target, x_clean, x_noisy, epochs, batch_size=128):
+    model.fit(x_input, x_target, epochs=epochs, batch_size=batch_size, verbose=0)
+    return {key: [float(np.mean((model.predict(x, verbose=0) - x_clean) ** 2))] for key, x in (("clean", x_clean), ("noisy", x_noisy))}
+
+
+def _curves_of_a_copy(model, x_input, x_target, x_clean, x_noisy, epochs, batch_size=128):
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())  # the same start, so that in and out of the sandbox it fails the same parts
+    copy.compile(optimizer=type(model.optimizer).from_config(model.optimizer.get_config()), loss="mse")
+    return _curves()(copy, x_input, x_target, x_clean, x_noisy, epochs, batch_size)
+
+
 WRONG = {
     "mse": [Mistake(lambda x, x_hat: np.sum((x - x_hat) ** 2), "the sum of the squared differences", public=True),
             Mistake(lambda x, x_hat: np.mean(np.abs(np.subtract(x, x_hat))), "mean absolute difference", public=True)],
@@ -66,5 +104,15 @@ WRONG = {
         Mistake(_dense_fixed_code, "code_dim is ignored", public=True),
         Mistake(_dense_without_reshape, "reshape", public=True),
         Mistake(_dense_two_hidden_layers, "parameters", public=True),
+    ],
+    "error_curves": [
+        Mistake(_curves(score_noisy_against="noisy"), "scored against the noisy images", public=True),
+        Mistake(_curves(swap=True), "errors are swapped", public=True),
+        Mistake(_curves_once, "not once at the end", public=True),
+        Mistake(_curves(measure="before"), "measured before its epoch's training"),
+        Mistake(_curves(fit_epochs=lambda epoch: epoch + 1), "1 + 2 + 3"),
+        Mistake(_curves(batch_size=False), "default batch size of 32"),
+        Mistake(_curves(inputs="target"), "trained on x_target as input too"),
+        Mistake(_curves_of_a_copy, "was not trained"),
     ],
 }

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from autograder import core
-from dae_reference import audit, device, evaluate, linear, model, noise, train
+from dae_reference import audit, device, evaluate, linear, model, noise, probe, train
 from tests.submissions import alternative
 from tests.submissions import wrong
 
@@ -34,10 +34,9 @@ REFERENCE = {
     "per_class_mse": evaluate.per_class_mse,
     "worst_k": evaluate.worst_k,
     "noise_robustness": evaluate.noise_robustness,
-    "memorization_gap": audit.memorization_gap,
     "nearest_neighbor_distance": audit.nearest_neighbor_distance,
-    "ood_flags": audit.ood_flags,
-    "class_disparity": audit.class_disparity,
+    "audit": audit.audit,
+    "linear_probe": probe.linear_probe,
 }
 FUNCTION_EXERCISES = sorted(REFERENCE)
 WRONG = wrong.load()

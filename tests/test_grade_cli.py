@@ -39,10 +39,11 @@ WRONG_NOTEBOOKS = [
     ("wrong_axis", "05_evaluation", "reconstruction_errors", "axis=1)", "axis=0)"),
     ("sums_classes", "05_evaluation", "per_class_mse", "errors[labels == k].mean()", "errors[labels == k].sum()"),
     ("best_first", "05_evaluation", "worst_k", "np.argsort(errors)[::-1][:k]", "np.argsort(errors)[:k]"),
-    ("flipped", "06_ethics", "memorization_gap", "np.mean(test_errors) - np.mean(train_errors)",
+    ("flipped", "06_ethics", "audit", "np.mean(test_errors) - np.mean(train_errors)",
      "np.mean(train_errors) - np.mean(test_errors)"),
-    ("below", "06_ethics", "ood_flags", "np.asarray(errors) > threshold", "np.asarray(errors) < threshold"),
-    ("best_over_worst", "06_ethics", "class_disparity", "per_class.max() / per_class.min()", "per_class.min() / per_class.max()"),
+    ("best_over_worst", "06_ethics", "audit", "means.max() / means.min()", "means.min() / means.max()"),
+    ("scores_train", "06_ethics", "linear_probe", "classifier.predict(scaler.transform(test)) == np.asarray(y_test)",
+     "classifier.predict(scaler.transform(train)) == np.asarray(y_train)"),
 ]
 
 # The lesson 2 students of the fixture whose notebook breaks one exercise, and that exercise.

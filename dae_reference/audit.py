@@ -88,6 +88,39 @@ def class_disparity(per_class):
     return float(np.nanmax(per_class) / np.nanmin(per_class))
 
 
+def audit(train_errors, test_errors, test_labels, new_errors, quantile=OOD_QUANTILE, n_classes=10):
+    """The three numbers of an error audit, from per-image reconstruction errors.
+
+    Parameters
+    ----------
+    train_errors : float array ``(n,)``, errors on training images
+    test_errors : float array ``(m,)``, errors on unseen in-distribution images
+    test_labels : int array ``(m,)`` in ``0 .. n_classes - 1``, the class of each test image
+    new_errors : float array ``(k,)``, errors on the inputs to screen
+    quantile : float in (0, 1), share of in-distribution errors the threshold lets through
+
+    Returns
+    -------
+    dict with ``"gap"`` (mean test minus mean training error: positive when the
+    training images are reconstructed better), ``"threshold"`` (the
+    ``quantile`` of the *test* errors, ``np.quantile``'s default interpolation:
+    taken from in-distribution images only, so that the inputs judged do not
+    move it), ``"flags"`` (bool ``(k,)``, True where a new error is above the
+    threshold, strictly) and ``"disparity"`` (the worst class's mean test
+    error over the best's; a class with no test image has no error and is
+    left out).
+    """
+    test_errors, test_labels = np.asarray(test_errors, dtype=np.float64), np.asarray(test_labels)
+    if test_errors.shape != test_labels.shape:
+        raise ValueError(f"test_errors has shape {test_errors.shape} but test_labels has shape {test_labels.shape}")
+    threshold = ood_threshold(test_errors, quantile)
+    counts = np.bincount(test_labels, minlength=n_classes)
+    with np.errstate(invalid="ignore"):
+        per_class = np.bincount(test_labels, weights=test_errors, minlength=n_classes) / counts  # NaN: no image
+    return {"gap": memorization_gap(train_errors, test_errors), "threshold": threshold,
+            "flags": ood_flags(new_errors, threshold), "disparity": class_disparity(per_class)}
+
+
 def class_energy(images, labels, n_classes=10):
     """Mean pixel energy of each class: the mean of ``x**2`` over its images and pixels.
 

@@ -70,7 +70,7 @@ def build_parser():
     commands.add_parser("run", parents=[train, common], help="train, then evaluate")
     record = commands.add_parser("record", help="re-run an experiment a lesson quotes, into results/")
     record.add_argument("experiment", choices=tuple(RECORDS),
-                        help="pca-vs-dense (lesson 1), noise-regimes (lesson 4), audit (lesson 6)")
+                        help="pca-vs-dense (lesson 1), noise-regimes (lesson 4), audit and probe (lesson 6)")
     record.add_argument("--out", type=Path, help="the JSON file to write (default: the one in results/ the lesson reads)")
     return parser
 
@@ -81,6 +81,7 @@ RECORDS = {
     "noise-regimes": ("results/quick/noise_regimes.json", "dae_reference.train:record_noise_regimes"),
     "audit": ("results/full/audit.json", "dae_reference.audit:record_audit"),
     "noise2noise": ("results/quick/noise2noise.json", "dae_reference.generation:record_noise2noise"),
+    "probe": ("results/full/probe.json", "dae_reference.probe:record_probe"),
 }
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from autograder import core
-from dae_reference import audit, device, drift, evaluate, generation, linear, model, noise, receptive, shift, train
+from dae_reference import audit, device, drift, evaluate, generation, linear, model, noise, probe, receptive, shift, train
 from tests.submissions import alternative
 from tests.submissions import wrong
 
@@ -35,10 +35,9 @@ REFERENCE = {
     "evaluate_denoiser": evaluate.evaluate_denoiser,
     "noise_robustness": evaluate.noise_robustness,
     "add_blind_noise": shift.add_blind_noise,
-    "memorization_gap": audit.memorization_gap,
     "nearest_neighbor_distance": audit.nearest_neighbor_distance,
-    "ood_flags": audit.ood_flags,
-    "class_disparity": audit.class_disparity,
+    "audit": audit.audit,
+    "linear_probe": probe.linear_probe,
     "noise2noise_pairs": generation.noise2noise_pairs,
     "tweedie_score": generation.tweedie_score,
     "langevin_sample": generation.langevin_sample,

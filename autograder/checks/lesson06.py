@@ -1,35 +1,13 @@
-"""Lesson 6, ethics: memorization, nearest neighbours, out-of-distribution flags, class disparity."""
+"""Lesson 6, ethics: nearest neighbours, the error audit (memorization, out-of-distribution flags, class disparity), a linear probe."""
 
 import numpy as np
 
 from autograder.core import Exercise, Wrong, as_array, as_number, expect_close, expect_shape
 from dae_reference import audit
+from dae_reference import probe as audit_probe
 
 LESSON = "06_ethics"
 rng = np.random.default_rng
-
-memorization_gap = Exercise("memorization_gap", LESSON)
-
-
-def _compare_gap(fn, train_errors, test_errors):
-    what = "memorization_gap(train_errors, test_errors)"
-    expected = audit.memorization_gap(train_errors, test_errors)
-    expect_close(as_number(fn(train_errors, test_errors), what), expected, what, rtol=1e-6, likely={
-        "the sign is flipped: test minus training, positive when training images are reconstructed better": -expected,
-    })
-
-
-@memorization_gap.part(1, public=True)
-def _gap(fn):
-    """mean test error minus mean training error"""
-    _compare_gap(fn, rng(70).random(100) * 0.01, rng(71).random(100) * 0.02)
-
-
-@memorization_gap.part(1)
-def _gap_unequal_sets(fn):
-    """sets of different sizes, and a model that does better on the test set"""
-    _compare_gap(fn, rng(72).random(500) * 0.03, rng(73).random(40) * 0.01)
-
 
 nearest_neighbor_distance = Exercise("nearest_neighbor_distance", LESSON)
 
@@ -94,73 +72,248 @@ def _distances_copies_and_vectors(fn):
     _compare_distances(fn, samples, reference, what)
 
 
-ood_flags = Exercise("ood_flags", LESSON)
+audit_errors = Exercise("audit", LESSON)
+
+AUDIT_KEYS = ("gap", "threshold", "flags", "disparity")
 
 
-def _compare_flags(fn, errors, threshold):
-    what = f"ood_flags(errors, threshold={threshold:.3g})"
-    returned = fn(errors, threshold)
-    got = as_array(returned, what)
-    if isinstance(returned, (list, tuple)):
-        raise Wrong(f"{what} returned a {type(returned).__name__}, expected a NumPy array of booleans: the lesson "
-                    "takes the flags' .mean() (the fraction flagged); compare the array itself, errors > threshold")
-    expected = audit.ood_flags(errors, threshold)
-    expect_shape(got, expected.shape, what, "one flag per error")
+def _audit_inputs(seed, n_train, n_test, n_new, absent=(), scale_new=3.0, quantile=0.99):
+    """Errors and labels; three test errors tie at the quantile, so the threshold is one of them, whatever the rounding."""
+    generator = rng(seed)
+    train = generator.gamma(2.0, 0.005, n_train)
+    test = generator.gamma(2.0, 0.006, n_test)
+    order, at = np.argsort(test), round((n_test - 1) * quantile)
+    test[order[at - 1 : at + 2]] = test[order[at]]  # below the largest: a maximum is not the quantile
+    labels = generator.integers(0, 10, n_test)
+    for k in absent:
+        labels[labels == k] = (k + 1) % 10 if (k + 1) % 10 not in absent else (k + 2) % 10
+    new = generator.gamma(2.0, 0.006 * scale_new, n_new)
+    new[: min(3, n_new)] = np.quantile(test, quantile)  # on the threshold: not above it
+    return train, test, labels, new
+
+
+def _call_audit(fn, train, test, labels, new, quantile=None):
+    """The student's dict, and how to name the call."""
+    what = "audit(train_errors, test_errors, test_labels, new_errors" + (f", quantile={quantile}" if quantile else "") + ")"
+    args = (train.copy(), test.copy(), labels.copy(), new.copy())
+    result = fn(*args) if quantile is None else fn(*args, quantile=quantile)
+    if result is None:
+        raise Wrong(f"{what} returned None: did you forget the `return` statement?")
+    if not isinstance(result, dict):
+        raise Wrong(f"{what} returned a {type(result).__name__}, expected a dict with the keys {', '.join(AUDIT_KEYS)}")
+    missing = [key for key in AUDIT_KEYS if key not in result]
+    if missing:
+        raise Wrong(f"{what} returned a dict without {', '.join(repr(k) for k in missing)}: it needs the keys "
+                    f"{', '.join(AUDIT_KEYS)}")
+    return result, what
+
+
+def _check_gap(result, what, expected, train, test):
+    expect_close(as_number(result["gap"], f'{what}["gap"]'), expected["gap"], f'{what}["gap"]', rtol=1e-6, likely={
+        "the sign is flipped: test minus training, positive when training images are reconstructed better": -expected["gap"],
+    }, otherwise="the gap is the mean test error minus the mean training error")
+
+
+def _check_threshold_and_flags(result, what, expected, train, test, new, quantile):
+    name = f'{what}["threshold"]'
+    expect_close(as_number(result["threshold"], name), expected["threshold"], name, rtol=1e-9, likely={
+        f"the quantile argument is ignored: use the quantile passed in ({quantile}), not 0.99": np.quantile(test, 0.99),
+        "the threshold comes from new_errors, the inputs being judged: take it from the in-distribution test errors "
+        "only, or an unusual set moves its own bar": np.quantile(new, quantile),
+        "the threshold pools the test and new errors: take it from the in-distribution test errors only":
+            np.quantile(np.concatenate([test, new]), quantile),
+        "the threshold comes from the training errors, which the model has seen and reconstructs a little better: "
+        "take it from the test errors": np.quantile(train, quantile),
+        "np.percentile takes a percentage (99), np.quantile a fraction (0.99)": np.percentile(test, quantile),
+        "that is the largest test error, not a quantile of them": np.max(test),
+    }, otherwise="the threshold is the quantile of the test errors, np.quantile(test_errors, quantile)")
+    name = f'{what}["flags"]'
+    flags = result["flags"]
+    got = as_array(flags, name)
+    if isinstance(flags, (list, tuple)):
+        raise Wrong(f"{name} is a {type(flags).__name__}, expected a NumPy array of booleans: the lesson takes the "
+                    "flags' .mean() (the fraction flagged); return the comparison itself, new_errors > threshold")
+    expect_shape(got, expected["flags"].shape, name, "one flag per new error")
     if got.dtype != bool:
-        raise Wrong(f"{what} returned {got.dtype} values, expected booleans: 0/1 integers used as an index pick "
-                    "elements 0 and 1 instead of masking; return the comparison itself (errors > threshold)")
-    if not np.array_equal(got, expected) and np.array_equal(got, np.asarray(errors) >= threshold):
-        raise Wrong(f"{what} flags the errors equal to the threshold too: flag only those above it (>, not >=)")
-    if not np.array_equal(got, expected):
-        raise Wrong(f"{what} flags {int(got.sum())} of {len(errors)} inputs, expected {int(expected.sum())}: "
-                    "flag the errors above the threshold")
+        raise Wrong(f"{name} holds {got.dtype} values, expected booleans: 0/1 integers used as an index pick "
+                    "elements 0 and 1 instead of masking; return the comparison itself (new_errors > threshold)")
+    if not np.array_equal(got, expected["flags"]) and np.array_equal(got, new >= expected["threshold"]):
+        raise Wrong(f"{name} flags the errors equal to the threshold too: flag only those above it (>, not >=)")
+    if not np.array_equal(got, expected["flags"]):
+        raise Wrong(f"{name} flags {int(got.sum())} of {len(new)} inputs, expected {int(expected['flags'].sum())}: "
+                    "flag the new errors above the threshold")
 
 
-@ood_flags.part(1, public=True)
-def _flags(fn):
-    """booleans, True where the error is above the threshold (an error equal to it is not above)"""
-    errors = np.round(rng(78).random(50) * 0.05, 3)
-    errors[[3, 20, 41]] = 0.04  # on the threshold
-    _compare_flags(fn, errors, 0.04)
+def _class_means(errors, labels):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.bincount(labels, weights=errors, minlength=10) / np.bincount(labels, minlength=10)
 
 
-@ood_flags.part(1)
-def _flags_other_threshold(fn):
-    """another threshold, taken from in-distribution errors"""
-    errors = rng(79).gamma(2.0, 0.01, 300)
-    _compare_flags(fn, errors, audit.ood_threshold(errors[:200], 0.9))
-
-
-class_disparity = Exercise("class_disparity", LESSON)
-
-
-def _compare_disparity(fn, per_class):
-    what = "class_disparity(per_class)"
-    got = as_number(fn(per_class.copy()), what)
-    if np.isnan(got) and np.isnan(per_class).any():
-        raise Wrong(f"{what} is NaN when a class has no images (its error is NaN): leave that class out, "
+def _check_disparity(result, what, expected, test, labels):
+    name = f'{what}["disparity"]'
+    got = as_number(result["disparity"], name)
+    means = _class_means(test, labels)
+    if np.isnan(got) and np.isnan(means).any():
+        raise Wrong(f"{name} is NaN when a class has no test image (its mean error is NaN): leave that class out, "
                     "e.g. with np.nanmax and np.nanmin")
-    expected = audit.class_disparity(per_class)
-    expect_close(got, expected, what, rtol=1e-6, likely={
-        "that is best over worst: divide the worst (largest) error by the best": 1 / expected,
-        "that is a difference: the disparity is a ratio, worst over best": np.nanmax(per_class) - np.nanmin(per_class),
+    sums = np.bincount(labels, weights=test, minlength=10)
+    expect_close(got, expected["disparity"], name, rtol=1e-6, likely={
+        "that is best over worst: divide the worst (largest) class error by the best": 1 / expected["disparity"],
+        "that is a difference: the disparity is a ratio, worst over best": np.nanmax(means) - np.nanmin(means),
+        "those are the classes' summed errors: take each class's mean, so that a larger class does not look worse":
+            sums.max() / sums[sums > 0].min(),
+        "that compares single images: take the mean error of each class first, then worst over best":
+            np.max(test) / np.min(test),
+    }, otherwise="average the test errors of each class, then divide the largest class mean by the smallest")
+
+
+def _run_audit(fn, seed, n_train, n_test, n_new, absent=(), quantile=None):
+    train, test, labels, new = _audit_inputs(seed, n_train, n_test, n_new, absent, quantile=quantile or 0.99)
+    expected = audit.audit(train, test, labels, new, **({} if quantile is None else {"quantile": quantile}))
+    result, what = _call_audit(fn, train, test, labels, new, quantile)
+    return result, what, expected, (train, test, labels, new)
+
+
+@audit_errors.part(1, public=True)
+def _audit_gap(fn):
+    """"gap": mean test error minus mean training error"""
+    result, what, expected, (train, test, _, _) = _run_audit(fn, 81, 100, 201, 60)
+    _check_gap(result, what, expected, train, test)
+
+
+@audit_errors.part(1, public=True)
+def _audit_flags(fn):
+    """"threshold": the 0.99 quantile of the test errors; "flags": booleans, True above it (not at it)"""
+    result, what, expected, (train, test, _, new) = _run_audit(fn, 82, 100, 201, 60)
+    _check_threshold_and_flags(result, what, expected, train, test, new, 0.99)
+
+
+@audit_errors.part(1, public=True)
+def _audit_disparity(fn):
+    """"disparity": the worst class's mean test error over the best's; a class with no test image is left out"""
+    result, what, expected, (_, test, labels, _) = _run_audit(fn, 83, 100, 201, 60, absent=(4,))
+    _check_disparity(result, what, expected, test, labels)
+
+
+@audit_errors.part(1)
+def _audit_other_sets(fn):
+    """other sizes, quantile 0.9, two classes absent: every key"""
+    result, what, expected, (train, test, labels, new) = _run_audit(fn, 84, 500, 301, 120, absent=(0, 7), quantile=0.9)
+    _check_gap(result, what, expected, train, test)
+    _check_threshold_and_flags(result, what, expected, train, test, new, 0.9)
+    _check_disparity(result, what, expected, test, labels)
+
+
+linear_probe = Exercise("linear_probe", LESSON)
+
+PROBE_TOLERANCE = 0.011  # two test examples in 200: other solvers and convergence tolerances move a borderline one
+
+
+def _probe_data(seed, n_train, n_test, shape, sep, p_test=None, scales=None, constant=False):
+    """Three classes of Gaussian blobs: features ``(n, *shape)`` and labels; ``p_test`` the test set's class mix."""
+    generator = rng(seed)
+    d = int(np.prod(shape))
+    centres = generator.normal(0, sep, (3, d))
+    y_train, y_test = generator.integers(0, 3, n_train), generator.choice(3, n_test, p=p_test)
+    x_train = centres[y_train] + generator.normal(0, 1, (n_train, d))
+    x_test = centres[y_test] + generator.normal(0, 1, (n_test, d))
+    if scales is not None:
+        x_train, x_test = x_train * scales, x_test * scales
+    if constant:  # a unit that never fires, as a ReLU code can have
+        x_train[:, 0], x_test[:, 0] = 0.0, 0.0
+    return x_train.reshape(n_train, *shape), y_train, x_test.reshape(n_test, *shape), y_test
+
+
+def _fitted(x_train, y_train, C=1.0, scale_train=True):
+    from sklearn.linear_model import LogisticRegression
+
+    x_train = x_train.reshape(len(x_train), -1)
+    return LogisticRegression(C=C, max_iter=1000, random_state=0).fit(_standardised(x_train) if scale_train else x_train,
+                                                                        y_train)
+
+
+def _standardised(x, statistics_of=None):
+    from sklearn.preprocessing import StandardScaler
+
+    x = x.reshape(len(x), -1)
+    source = x if statistics_of is None else statistics_of.reshape(len(statistics_of), -1)
+    return StandardScaler().fit(source).transform(x)
+
+
+def _call_probe(fn, data, C=None, seed=None):
+    x_train, y_train, x_test, y_test = data
+    what = "linear_probe(features_train, y_train, features_test, y_test" + (f", C={C}" if C is not None else "") + ")"
+    kwargs = {k: v for k, v in (("C", C), ("seed", seed)) if v is not None}
+    try:
+        got = fn(x_train.copy(), y_train.copy(), x_test.copy(), y_test.copy(), **kwargs)
+    except ValueError as error:
+        if "NaN" in str(error) and np.any(np.std(x_train.reshape(len(x_train), -1), axis=0) == 0):
+            raise Wrong(f"{what} raised ValueError ({str(error).splitlines()[0][:80]}): a feature constant on the "
+                        "training examples has standard deviation 0, and dividing by it gives NaN; leave such a "
+                        "feature unscaled (divide by 1), as StandardScaler does") from None
+        raise
+    return as_number(got, what), what
+
+
+def _expect_accuracy(got, expected, what, likely):
+    if got > 1 and abs(got - 100 * expected) <= 100 * PROBE_TOLERANCE:
+        raise Wrong(f"{what} is {got:.4g}, a percentage: return the accuracy as a fraction in [0, 1]")
+    expect_close(got, expected, what, rtol=0, atol=PROBE_TOLERANCE, likely=likely,
+                 otherwise="standardise with the training features' mean and standard deviation, fit "
+                       "LogisticRegression(C=C, max_iter=1000, random_state=seed) on the training set, and return "
+                       "the fraction of test examples it classifies correctly")
+
+
+@linear_probe.part(1, public=True)
+def _probe_held_out(fn):
+    """the fraction of *test* examples classified correctly; examples of any shape are flattened"""
+    data = _probe_data(90, 60, 200, (4, 5), sep=0.5)
+    expected = audit_probe.linear_probe(*data)
+    got, what = _call_probe(fn, data)
+    x_train, y_train, _, _ = data
+    _expect_accuracy(got, expected, what, likely={
+        "that is the accuracy on the training examples, which the classifier has seen: score it on features_test "
+        "and y_test": _fitted(x_train, y_train).score(_standardised(x_train), y_train),
     })
 
 
-@class_disparity.part(1, public=True)
-def _disparity(fn):
-    """worst class error over best class error; a class with no images (NaN) is left out"""
-    errors = np.array([0.012, 0.009, 0.015, 0.011, 0.018, 0.010, 0.016, 0.008, 0.013, 0.017])
-    _compare_disparity(fn, errors)
-    errors[4] = np.nan
-    _compare_disparity(fn, errors)
+@linear_probe.part(1, public=True)
+def _probe_scaled_on_train(fn):
+    """features standardised with the training set's mean and standard deviation, applied to both sets"""
+    scales = np.geomspace(1e-3, 1e2, 4)  # features in very different units
+    data = _probe_data(95, 150, 200, (4,), sep=1.5, p_test=[0.9, 0.05, 0.05], scales=scales)
+    expected = audit_probe.linear_probe(*data)
+    got, what = _call_probe(fn, data)
+    x_train, y_train, x_test, y_test = data
+    _expect_accuracy(got, expected, what, likely={
+        "the test features were standardised with their own mean and standard deviation (a second fit, on the test "
+        "set): apply the scaler fitted on the training features to both sets, or a test set with another class mix "
+        "shifts its own features": _fitted(x_train, y_train).score(_standardised(x_test), y_test),
+        "the features were not standardised: with C penalising all weights alike, a feature in small units needs "
+        "a large weight and is suppressed; standardise with the training mean and standard deviation":
+            _fitted(x_train, y_train, scale_train=False).score(x_test.reshape(len(x_test), -1), y_test),
+    })
 
 
-@class_disparity.part(1)
-def _disparity_equal_classes(fn):
-    """other errors, one class absent; equal errors give 1"""
-    errors = rng(80).random(10) * 0.02 + 0.001
-    _compare_disparity(fn, errors)
-    errors[np.argmin(errors)] = np.nan  # the best class absent: the next one is the best
-    _compare_disparity(fn, errors)
-    _compare_disparity(fn, np.full(10, 0.02))
+@linear_probe.part(1)
+def _probe_regularisation_and_labels(fn):
+    """another C, as many test examples as training ones: C is used, and each prediction meets its own label"""
+    data = _probe_data(100, 200, 200, (30,), sep=0.4)
+    expected = audit_probe.linear_probe(*data, C=0.02, seed=3)
+    got, what = _call_probe(fn, data, C=0.02, seed=3)
+    x_train, y_train, x_test, _ = data
+    _expect_accuracy(got, expected, what, likely={
+        "the C argument is not used: pass it to LogisticRegression(C=C, ...)":
+            _fitted(x_train, y_train).score(_standardised(x_test, x_train), data[3]),
+        "the test predictions were compared with y_train: compare them with y_test":
+            float(np.mean(_fitted(x_train, y_train, C=0.02).predict(_standardised(x_test, x_train)) == y_train)),
+    })
+
+
+@linear_probe.part(1)
+def _probe_constant_feature(fn):
+    """a feature constant on every example (a unit that never fires) is left unscaled, not divided by 0"""
+    data = _probe_data(101, 120, 200, (2, 3, 2), sep=0.6, constant=True)
+    expected = audit_probe.linear_probe(*data)
+    got, what = _call_probe(fn, data)
+    _expect_accuracy(got, expected, what, likely={})

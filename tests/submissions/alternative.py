@@ -179,21 +179,16 @@ def add_blind_noise(x, max_sigma=0.8, seed=None):  # levels and noise from two g
     return np.clip(noisy, 0.0, 1.0).astype("float32")
 
 
-def memorization_gap(train_errors, test_errors):
-    return np.average(test_errors) - np.average(train_errors)
-
-
 def nearest_neighbor_distance(samples, reference):
     return cdist(np.reshape(samples, (len(samples), -1)), np.reshape(reference, (len(reference), -1))).min(axis=1)
 
 
-def ood_flags(errors, threshold):
-    return np.array([e > threshold for e in errors])
-
-
-def class_disparity(per_class):
-    ordered = sorted(value for value in per_class if not math.isnan(value))
-    return ordered[-1] / ordered[0]
+def audit(train_errors, test_errors, test_labels, new_errors, quantile=0.99):
+    threshold = np.percentile(test_errors, 100 * quantile)
+    means = [np.mean([e for e, label in zip(test_errors, test_labels) if label == k])
+             for k in sorted(set(np.asarray(test_labels).tolist()))]
+    return {"gap": np.average(test_errors) - np.average(train_errors), "threshold": threshold,
+            "flags": np.array([e > threshold for e in new_errors]), "disparity": max(means) / min(means)}
 
 
 def receptive_field(model, row, col):  # one image at a time, a step of 20 on two random bases, np.allclose
@@ -231,3 +226,13 @@ def langevin_sample(score, x_start, step_size, steps, seed=None):
         drift = step_size * np.asarray(score(x.astype(np.float32)), dtype=np.float64)
         x = x + drift + math.sqrt(2 * step_size) * rng.standard_normal(x.shape)
     return x
+
+
+def linear_probe(features_train, y_train, features_test, y_test, C=1.0, seed=0):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000, random_state=seed))
+    pipeline.fit(np.reshape(features_train, (len(features_train), -1)), y_train)
+    return pipeline.score(np.reshape(features_test, (len(features_test), -1)), y_test)

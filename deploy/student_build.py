@@ -552,7 +552,7 @@ STUDENT_README = """# Denoising Autoencoders with Keras: the student edition
 This image holds the lessons (`lessons/`, see `lessons/README.md`), the data
 loader, the plotting helpers and the quick checks that `check()` runs after
 each exercise. The graded tests, the solutions and the reference answers are
-your instructor's. Lessons 4 to 6 build on earlier lessons' answers: they come
+your instructor's. Lessons 4 to 7 build on earlier lessons' answers: they come
 with that lesson's release, in the folder `earlier_answers/` beside its notebook.
 """
 

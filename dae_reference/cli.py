@@ -70,7 +70,8 @@ def build_parser():
     commands.add_parser("run", parents=[train, common], help="train, then evaluate")
     record = commands.add_parser("record", help="re-run an experiment a lesson quotes, into results/")
     record.add_argument("experiment", choices=tuple(RECORDS),
-                        help="pca-vs-dense (lesson 1), noise-regimes (lesson 4), audit and probe (lesson 6)")
+                        help="pca-vs-dense and identity-drift (lesson 1), noise-regimes (lesson 4), audit and probe (lesson 6), "
+                             "noise2noise (lesson 7)")
     record.add_argument("--out", type=Path, help="the JSON file to write (default: the one in results/ the lesson reads)")
     return parser
 
@@ -82,6 +83,7 @@ RECORDS = {
     "audit": ("results/full/audit.json", "dae_reference.audit:record_audit"),
     "noise2noise": ("results/quick/noise2noise.json", "dae_reference.generation:record_noise2noise"),
     "probe": ("results/full/probe.json", "dae_reference.probe:record_probe"),
+    "identity-drift": ("results/quick/identity_drift.json", "dae_reference.drift:record_identity_drift"),
 }
 
 

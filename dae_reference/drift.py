@@ -100,7 +100,7 @@ def identity_drift(x_train, x_test, profile="quick", seed=0, sigma=0.5):
 def record_identity_drift(path=RESULTS_PATH, profiles=("smoke", "quick"), seeds=SEEDS):
     """Run ``identity_drift`` for each profile and seed and write the results as JSON to ``path``.
 
-    ``python -m dae_reference.drift`` does this (about 20 minutes on a busy 2-core CPU).
+    ``python -m dae_reference record identity-drift`` does this (about 20 minutes on a busy 2-core CPU).
     """
     import json
     from pathlib import Path
@@ -112,14 +112,6 @@ def record_identity_drift(path=RESULTS_PATH, profiles=("smoke", "quick"), seeds=
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(json.dumps(results, indent=2) + "\n")
     return results
-
-
-if __name__ == "__main__":
-    from dae_reference.quiet import silence_tensorflow
-
-    silence_tensorflow()
-    record_identity_drift()
-    print(f"wrote {RESULTS_PATH}")
 
 
 def plot_curves(curves, noisy_input_mse=None, path=None):

@@ -22,7 +22,7 @@ SETTINGS = [
 ]
 
 
-# Lesson 1's experiment, copier against denoiser: results/quick/identity_drift.json, written by python -m dae_reference.drift
+# Lesson 1's experiment, copier against denoiser: results/quick/identity_drift.json, written by python -m dae_reference record identity-drift
 # (three seeds under the quick profile; the lesson quotes means over the seeds).
 def _drift():
     import json

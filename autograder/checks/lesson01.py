@@ -290,17 +290,21 @@ def _compare_training(fn, seed, n, epochs, denoise):
                      likely={mistake: value[key] for mistake, value in likely.items()}, otherwise=CURVES_HINT)
 
 
-def _expect_steps(model, epochs, n):
-    """With batch_size = n, each epoch is one step of the optimizer: its step count tells how the model was trained."""
+def _expect_steps(model, epochs, n, batch_size=None):
+    """The optimizer's step count tells how the model was trained: ceil(n / batch_size) steps per epoch."""
+    batch_size = batch_size or n
+    per_epoch = -(-n // batch_size)
     steps = int(np.asarray(model.optimizer.iterations))
-    if steps == epochs:
+    if steps == epochs * per_epoch:
         return
     causes = {0: "the model passed in was not trained: train it, not a new or cloned model",
               epochs * -(-n // 32): "that is fit's default batch size of 32: pass batch_size=batch_size to fit",
-              epochs * (epochs + 1) // 2: ("fit(epochs=epoch) in a loop trains 1 + 2 + 3 + ... epochs: "
-                                           "call fit with epochs=1 each time round the loop")}
-    raise Wrong(f"with {n} images and batch_size={n} the optimizer took {steps} steps in {epochs} epochs, expected "
-                f"{epochs} (one per epoch): {causes.get(steps, 'train each epoch once, with batch_size=batch_size')}")
+              epochs * -(-n // 128): "that is a batch size of 128 whatever batch_size was passed: pass batch_size=batch_size to fit",
+              epochs * (epochs + 1) // 2 * per_epoch: ("fit(epochs=epoch) in a loop trains 1 + 2 + 3 + ... epochs: "
+                                                       "call fit with epochs=1 each time round the loop")}
+    raise Wrong(f"with {n} images and batch_size={batch_size} the optimizer took {steps} steps in {epochs} epochs, expected "
+                f"{epochs * per_epoch} ({per_epoch} per epoch): "
+                f"{causes.get(steps, 'train each epoch once, with batch_size=batch_size')}")
 
 
 @error_curves.part(1)
@@ -311,5 +315,11 @@ def _curves_of_a_denoiser(fn):
 
 @error_curves.part(1)
 def _curves_other_sizes(fn):
-    """uses epochs and batch_size: other numbers of epochs and images"""
+    """uses epochs and batch_size: other numbers of epochs, images and images per batch"""
     _compare_training(fn, 40, n=48, epochs=4, denoise=False)
+    model = _tiny_model(44, learning_rate=0.05)  # 48 images in batches of 16: three steps an epoch
+    clean, noisy = _images(45, 20)
+    x = _images(46, 48)[0]
+    _as_curves(fn(model, x, x, clean, noisy, epochs=2, batch_size=16), 2,
+               "error_curves(model, x, x, x_clean, x_noisy, epochs=2, batch_size=16)")
+    _expect_steps(model, 2, 48, batch_size=16)

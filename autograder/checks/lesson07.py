@@ -210,6 +210,8 @@ def _noise_steps(fn):
     one_step = generation.langevin_sample(_zero_score, x_start, 0.01, 1, seed=2)
     what = "langevin_sample(zero score, x_start, step_size=0.01, steps=5, seed=2)"
     moved = expected.astype(np.float64) - x_start
+    draws32 = rng(2)
+    float32_draws = x_start + sum(np.sqrt(0.02) * draws32.standard_normal(x_start.shape, dtype=np.float32) for _ in range(5))
     expect_close(_sample(fn, _zero_score, x_start, 0.01, 5, 2, what), expected, what, rtol=1e-5, atol=1e-5, likely={
         "x did not move: the noise term sqrt(2 * step_size) * z is missing; without it the steps climb to a peak "
         "of the density and stop there, they do not sample": x_start,
@@ -217,6 +219,8 @@ def _noise_steps(fn):
         "the noise is scaled by step_size: Langevin's is sqrt(2 * step_size)": x_start + moved * 0.01 / np.sqrt(0.02),
         "every step adds the same z: create rng = np.random.default_rng(seed) once, before the loop, and draw a new "
         "z each step": x_start + 5 * (one_step.astype(np.float64) - x_start),
+        "z is drawn as float32 (standard_normal(..., dtype=np.float32)), which gives other numbers than the float64 "
+        "draws the steps are defined with: draw z = rng.standard_normal(x.shape)": float32_draws,
     }, otherwise="create rng = np.random.default_rng(seed) once, then each step draw z = rng.standard_normal(x.shape) "
                  "and add sqrt(2 * step_size) * z")
 

@@ -83,4 +83,5 @@ SETTINGS = [
     "0.01", "0.03",  # SSIM's constants K1 and K2, scikit-image's defaults
     "0.5",  # the middle of [0, 1], toward which clipping pulls every pixel; also the bundled model's training level
     "0.25", "0.75",  # section 5: noise levels the experiment's models are trained and tested at
+    "0.2", "0.8",  # Exercise 5.4: a small max_sigma for which clipping hardly bites, and the default max_sigma
 ]

@@ -51,7 +51,7 @@ def _dense_tanh_hidden(code_dim):
 
 
 def _curves(score_noisy_against="clean", measure="after", fit_epochs=lambda epoch: 1, batch_size=True, inputs="input",
-            swap=False):
+            swap=False, fixed_batch=None):
     """An ``error_curves`` with one mistake, chosen by the arguments."""
 
     def error_curves(model, x_input, x_target, x_clean, x_noisy, epochs, batch_size_=128):
@@ -59,7 +59,7 @@ def _curves(score_noisy_against="clean", measure="after", fit_epochs=lambda epoc
             return float(np.mean((np.asarray(model.predict(x, verbose=0), dtype=np.float64) - target) ** 2))
 
         fit_input = {"input": x_input, "target": x_target}[inputs]
-        kwargs = {"batch_size": batch_size_} if batch_size else {}
+        kwargs = {"batch_size": fixed_batch or batch_size_} if batch_size else {}
         curves = {"clean": [], "noisy": []}
         for epoch in range(epochs):
             if measure == "after":
@@ -112,6 +112,7 @@ WRONG = {
         Mistake(_curves(measure="before"), "measured before its epoch's training"),
         Mistake(_curves(fit_epochs=lambda epoch: epoch + 1), "1 + 2 + 3"),
         Mistake(_curves(batch_size=False), "default batch size of 32"),
+        Mistake(_curves(fixed_batch=128), "batch size of 128 whatever batch_size was passed"),
         Mistake(_curves(inputs="target"), "trained on x_target as input too"),
         Mistake(_curves_of_a_copy, "was not trained"),
     ],

@@ -45,13 +45,13 @@ def _unseeded(x, sigma, clip=True, seed=None):
 
 
 def _langevin(score, x_start, step_size, steps, seed=None, sign=1.0, noise=np.sqrt(2), order="score first",
-              reseed=False, extra=0):
+              reseed=False, extra=0, dtype=np.float64):
     rng = np.random.default_rng(seed)
     x = np.array(x_start, dtype=np.float32)
     for _ in range(steps + extra):
         if reseed:
             rng = np.random.default_rng(seed)
-        z = noise * np.sqrt(step_size) * rng.standard_normal(x.shape)
+        z = noise * np.sqrt(step_size) * rng.standard_normal(x.shape, dtype=dtype)
         if order == "score first":
             x = x + sign * step_size * np.asarray(score(x)) + z
         else:
@@ -83,6 +83,7 @@ WRONG = {
         Mistake(lambda *a, **k: _langevin(*a, **k, noise=1.0), "scaled by sqrt(step_size)", public=True),
         Mistake(lambda *a, **k: _langevin(*a, **k, reseed=True), "every step adds the same z", public=True),
         Mistake(lambda *a, **k: _langevin(*a, **k, extra=1), "run exactly `steps` updates", public=True),
+        Mistake(lambda *a, **k: _langevin(*a, **k, dtype=np.float32), "z is drawn as float32", public=True),
         Mistake(lambda *a, **k: _langevin(*a, **k, sign=-1.0), "the steps go down the score"),
         Mistake(lambda *a, **k: _langevin(*a, **k, order="noise first"), "the score is taken after the noise"),
         Mistake(lambda *a, **k: _langevin(*a, **k, extra=-1), "one step too few"),

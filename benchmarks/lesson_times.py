@@ -8,8 +8,7 @@ what a student on a CPU runs; ``smoke`` is what grading runs (a solution's
 hidden test cells call every check, so its run is the notebook's grading
 minus the sandbox, which costs 3 to 8%: results/grade_speed.txt). It prints
 the seconds each took and its slowest cell, and with ``--out`` writes the
-same lines to a file: lessons/README.md quotes results/lesson_times.txt and a
-test checks that it does.
+same lines to a file.
 """
 
 import argparse

@@ -129,7 +129,7 @@ def main(argv=None):
 
 def train_command(args):
     from dae_reference.config import get_profile
-    from dae_reference.data import load_fashion_mnist
+    from dae_reference.data import hold_out, load_fashion_mnist
     from dae_reference.device import choose_precision, describe_device
     from dae_reference.train import save_run, train
 
@@ -141,8 +141,8 @@ def train_command(args):
     print(f"profile: {profile.name} ({reason}); other choices: {others}")
     print(f"device: {describe_device()}, precision: {precision}")
     data = load_fashion_mnist(args.data_dir)
-    n_train = len(data[0][0][: profile.n_train])
-    print(f"training on {n_train:,} images for {epochs} epoch{'s' if epochs != 1 else ''}, batch {profile.batch_size}, "
+    n_train, n_val = (len(x) for x in hold_out(data[0][0], profile.n_val, profile.n_train))
+    print(f"training on {n_train:,} images ({n_val:,} more held out to validate) for {epochs} epoch{'s' if epochs != 1 else ''}, batch {profile.batch_size}, "
           f"{args.noise} noise (sigma {profile.sigma}), seed {args.seed}")
 
     verbose = 1 if sys.stdout.isatty() else 2  # a progress bar on a terminal, a line per epoch in a log

@@ -185,3 +185,22 @@ def load_fashion_mnist(data_dir=None, verify=True, download=True):
 def to_float_images(images):
     """uint8 ``(n, 28, 28)`` -> float32 ``(n, 28, 28, 1)`` in [0, 1]."""
     return (images.astype(np.float32) / 255.0)[..., np.newaxis]
+
+
+def hold_out(x_train, n_val, n_train=None):
+    """Split the training images into images to fit and validation images held out from them.
+
+    The last ``n_val`` training images validate; the first ``n_train`` (``None``: every image not held out)
+    train. The test images stay out of training and of every choice made from the validation loss, so that
+    one final evaluation on them is a fair estimate.
+
+    Returns
+    -------
+    x_fit, x_val : arrays, views of ``x_train``
+    """
+    n = len(x_train)
+    n_train = n - n_val if n_train is None else n_train
+    if not 0 < n_val < n or not 0 < n_train <= n - n_val:
+        raise ValueError(f"cannot take {n_train:,} training and {n_val:,} validation images from {n:,}: "
+                         "the two must be positive and together at most the number of images")
+    return x_train[:n_train], x_train[n - n_val:]

@@ -7,10 +7,12 @@ Two noise regimes:
 * ``fresh``: a new corruption every epoch, the denoising criterion as Vincent
   et al. (2008) state it; the network never sees the same noisy image twice.
 
-Validation is always on the test images corrupted once with
-``EVAL_NOISE_SEED``, so that runs are comparable.
+Validation is on training images held out from training (``data.hold_out``),
+corrupted once with ``EVAL_NOISE_SEED``, so that runs are comparable; the test
+images are left for the one final evaluation.
 
-``python -m dae_reference record noise-regimes`` trains under both regimes and records the two histories (lesson 4 quotes it).
+``python -m dae_reference record noise-regimes`` trains under both regimes, several seeds at two budgets, and
+records the histories (lesson 4 quotes it).
 """
 
 import contextlib
@@ -24,7 +26,7 @@ import numpy as np
 import tensorflow as tf
 
 from dae_reference.config import EVAL_NOISE_SEED, NOISE_REGIMES
-from dae_reference.data import load_fashion_mnist
+from dae_reference.data import hold_out, load_fashion_mnist
 from dae_reference.device import PRECISIONS, choose_precision, describe_device
 from dae_reference.model import build_autoencoder
 from dae_reference.noise import add_gaussian_noise
@@ -152,8 +154,8 @@ def train(profile, noise="fresh", seed=42, epochs=None, precision=None, data=Non
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs={epochs!r} is invalid: expected a positive integer")
     precision = precision or choose_precision()
-    (x_train, _), (x_test, _) = data if data is not None else load_fashion_mnist()
-    x_train, x_val = x_train[: profile.n_train], x_test[: profile.n_val]
+    (x_train, _), _ = data if data is not None else load_fashion_mnist()
+    x_train, x_val = hold_out(x_train, profile.n_val, profile.n_train)
 
     keras.utils.set_random_seed(seed)
     train_ds, val_ds = make_datasets(x_train, x_val, profile.batch_size, profile.sigma, seed, noise)
@@ -199,46 +201,98 @@ def save_run(model, history, info, out):
     return out
 
 
-def compare_noise_regimes(profile, seed=42, data=None):
-    """Train the reference twice under ``profile``, with fixed and with fresh noise, in float32.
+# The budgets lesson 4 compares the two regimes under: (training images, epochs, seeds) for each profile.
+# The validation images are the profile's own held-out ones.
+REGIME_BUDGETS = {
+    "smoke": (256, 2, (42, 1)),
+    "quick": (2_000, 10, (42, 1, 2)),
+    "full": (15_000, 6, (42, 1, 2)),
+}
+
+
+def regime_gap(fixed, fresh):
+    """How much worse fixed noise ends than fresh noise, over runs paired by seed.
+
+    Parameters
+    ----------
+    fixed, fresh : sequences of positive floats, one per seed
+        Final validation MSEs; ``fixed[i]`` and ``fresh[i]`` share seed ``i`` (the same initial weights).
+
+    Returns
+    -------
+    mean, standard_error : float
+        The mean over seeds of ``fixed / fresh - 1`` (positive: fixed noise is worse) and its standard
+        error, the sample standard deviation (``ddof=1``) over the square root of the number of seeds.
+        Pairing takes out what a seed does to both runs; the standard error says how far the mean could
+        move with other seeds.
+    """
+    fixed, fresh = np.asarray(fixed, dtype=np.float64), np.asarray(fresh, dtype=np.float64)
+    if fixed.ndim != 1 or fixed.shape != fresh.shape or len(fixed) < 2:
+        raise ValueError(f"expected two equally long lists of at least two runs, got {fixed.shape} and {fresh.shape}")
+    gap = fixed / fresh - 1
+    return float(gap.mean()), float(gap.std(ddof=1) / np.sqrt(len(gap)))
+
+
+def compare_noise_regimes(profile, n_train=None, epochs=None, seeds=(42, 1, 2), data=None):
+    """Train the reference under fixed and under fresh noise, one pair of runs per seed, in float32.
 
     Parameters
     ----------
     profile : dae_reference.config.Profile
-    seed : int
-        The same seed for both runs: same weights, same shuffling.
+        Its held-out validation images, batch size, learning rate and sigma.
+    n_train, epochs : int or None
+        The budget; ``None`` keeps the profile's.
+    seeds : sequence of int
+        Each seed gives both runs the same initial weights and the same shuffling.
     data : ((x_train, y_train), (x_test, y_test)) or None
         Preloaded data; ``None`` calls ``load_fashion_mnist()``.
 
     Returns
     -------
     dict
-        ``{'profile', 'seed', 'device', 'runs': {'fixed': {...}, 'fresh': {...}},
-        'val_mse_fixed_over_fresh'}``; each run holds its ``loss`` and
-        ``val_loss`` per epoch and its ``train_seconds``.
+        ``{'profile', 'n_train', 'epochs', 'seeds', 'device', 'runs', 'gap'}``: ``runs[regime]`` lists, seed
+        by seed, the ``loss`` and ``val_loss`` per epoch and the ``train_seconds``; ``gap`` is
+        ``regime_gap`` of the final validation MSEs as ``{'mean', 'standard_error'}``.
     """
+    import dataclasses
+
     data = data if data is not None else load_fashion_mnist()
-    runs = {}
-    for noise in NOISE_REGIMES:
-        _, history, info = train(profile, noise=noise, seed=seed, precision="float32", data=data, verbose=0)
-        runs[noise] = {**history, "train_seconds": info["train_seconds"]}
+    budget = dataclasses.replace(profile, n_train=n_train or profile.n_train, epochs=epochs or profile.epochs)
+    runs = {noise: [] for noise in NOISE_REGIMES}
+    for seed in seeds:
+        for noise in NOISE_REGIMES:
+            _, history, info = train(budget, noise=noise, seed=seed, precision="float32", data=data, verbose=0)
+            runs[noise].append({"seed": seed, **history, "train_seconds": info["train_seconds"]})
+            print(f"{noise} seed {seed}: validation MSE {history['val_loss'][-1]:.5f}", flush=True)
+    mean, error = regime_gap(*([run["val_loss"][-1] for run in runs[noise]] for noise in ("fixed", "fresh")))
     return {
         "profile": profile.name,
-        "seed": seed,
+        "n_train": info["n_train"],
+        "epochs": budget.epochs,
+        "seeds": list(seeds),
         "device": describe_device(),
         "runs": runs,
-        "val_mse_fixed_over_fresh": runs["fixed"]["val_loss"][-1] / runs["fresh"]["val_loss"][-1],
+        "gap": {"mean": mean, "standard_error": error},
     }
 
 
-def record_noise_regimes(path, profile="quick", seed=42):
-    """Run ``compare_noise_regimes`` under ``profile`` and write it as JSON to ``path``.
+def record_noise_regimes(path):
+    """Compare the regimes under the quick profile's held-out validation, at two budgets, and write JSON to ``path``.
 
-    ``python -m dae_reference record noise-regimes`` does this (a few minutes on a 2-core CPU).
+    The budgets: lesson 4's own under the quick profile (``REGIME_BUDGETS['quick']``, five seeds), and the
+    quick profile's whole training (three seeds). ``python -m dae_reference record noise-regimes`` does this
+    (about ten minutes on a 2-core CPU).
     """
     from dae_reference.config import PROFILES
 
-    result = compare_noise_regimes(PROFILES[profile], seed)
+    quick, data = PROFILES["quick"], load_fashion_mnist()
+    n_train, epochs, _ = REGIME_BUDGETS["quick"]
+    result = {
+        "lesson": compare_noise_regimes(quick, n_train, epochs, seeds=(42, 1, 2, 3, 4), data=data),
+        "profile": compare_noise_regimes(quick, seeds=(42, 1, 2), data=data),
+    }
     Path(path).write_text(json.dumps(result, indent=2) + "\n")
-    print(f"fixed / fresh validation MSE: {result['val_mse_fixed_over_fresh']:.4f}")
+    for name, comparison in result.items():
+        gap = comparison["gap"]
+        print(f"{name}: fixed / fresh - 1 = {gap['mean']:+.2%} +- {gap['standard_error']:.2%}")
     return result

@@ -31,6 +31,7 @@ REFERENCE = {
     "compile_autoencoder": train.compile_autoencoder,
     "train_autoencoder": train.train_autoencoder,
     "choose_precision": device.choose_precision,
+    "regime_gap": train.regime_gap,
     "error_report": evaluate.error_report,
     "evaluate_denoiser": evaluate.evaluate_denoiser,
     "noise_robustness": evaluate.noise_robustness,

@@ -6,7 +6,7 @@ from autograder/thresholds.json, made by
 (the worst seed's final validation MSE plus 10%; the file records the runs,
 the machine and the library versions).
 
-full (the tutorial: 60,000 images, 20 epochs): the tutorial's published final
+full (the tutorial: 20 epochs on the training images, 5,000 of them held out to validate): the tutorial's published final
 validation MSE is 0.0143; the issue that specifies this course sets 0.0150.
 Not in the default run (`pytest -m full`, or `make full`).
 """
@@ -39,5 +39,5 @@ def test_full_tutorial_run_reaches_validation_mse_0_0150(fashion_mnist, tmp_path
     subprocess.run([sys.executable, "-m", "dae_reference", "train", "--profile", "full", "--out", str(tmp_path)],
                    check=True)
     metrics = json.loads((tmp_path / "metrics.json").read_text())
-    assert metrics["epochs"] == 20 and metrics["n_train"] == 60_000
+    assert metrics["epochs"] == 20 and metrics["n_train"] + metrics["n_val"] == 60_000
     assert metrics["final_val_mse"] <= FULL_VAL_MSE_MAX, metrics

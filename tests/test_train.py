@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from dae_reference.config import PROFILES, get_profile
-from dae_reference.train import make_datasets, save_run, train
+from dae_reference.data import hold_out
+from dae_reference.train import make_datasets, regime_gap, save_run, train
 
 SMOKE = PROFILES["smoke"]
 
@@ -74,7 +75,8 @@ def test_smoke_training_lowers_the_loss_and_is_deterministic(fashion_mnist):
 
 
 def test_saved_run_reloads_and_predicts_the_same(tmp_path):
-    model, history, info = train(SMOKE, epochs=1, data=small_data(), precision="float32", verbose=0)
+    data = small_data(n_train=SMOKE.n_train + SMOKE.n_val)
+    model, history, info = train(SMOKE, epochs=1, data=data, precision="float32", verbose=0)
     save_run(model, history, info, tmp_path)
     assert len(info["epoch_seconds"]) == 1 and info["epoch_seconds"][0] > 0
     reloaded = keras.models.load_model(tmp_path / "model.keras")
@@ -82,6 +84,28 @@ def test_saved_run_reloads_and_predicts_the_same(tmp_path):
     np.testing.assert_allclose(reloaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
     assert json.loads((tmp_path / "history.json").read_text()) == history
     assert json.loads((tmp_path / "metrics.json").read_text())["final_val_mse"] == history["val_loss"][-1]
+
+
+def test_validation_images_are_held_out_from_the_training_images():
+    x = np.arange(10)
+    fit, val = hold_out(x, n_val=3, n_train=5)
+    assert list(fit) == [0, 1, 2, 3, 4] and list(val) == [7, 8, 9]
+    assert len(hold_out(x, n_val=3)[0]) == 7  # n_train None: every image not held out
+    for n_val, n_train in [(3, 8), (0, 5), (10, None)]:
+        with pytest.raises(ValueError, match="cannot take"):
+            hold_out(x, n_val, n_train)
+
+
+def test_a_profile_larger_than_the_data_is_a_clear_error():
+    with pytest.raises(ValueError, match="cannot take 2,048 training and 256 validation images from 256"):
+        train(SMOKE, data=small_data(), verbose=0)
+
+
+def test_regime_gap_pairs_runs_by_seed():
+    mean, error = regime_gap([0.022, 0.020], [0.020, 0.020])
+    assert mean == pytest.approx(0.05) and error == pytest.approx(0.05)  # gaps 0.10 and 0: sd 0.0707, / sqrt(2)
+    with pytest.raises(ValueError):
+        regime_gap([0.02], [0.02])
 
 
 def test_bad_epochs_are_rejected():

@@ -1,11 +1,11 @@
-"""Lesson 4, training: the input pipeline, compile, fit, precision, and the trained result."""
+"""Lesson 4, training: the input pipeline, compile, fit, precision, the trained result, and fixed against fresh noise."""
 
 import numpy as np
 
-from autograder.core import (Exercise, Wrong, as_model, expect_shape, is_dataset, is_history, pretending_gpus,
-                             seed_weights, unseed)
+from autograder.core import (Exercise, Wrong, as_model, as_number, expect_close, expect_shape, is_dataset, is_history,
+                             pretending_gpus, seed_weights, unseed)
 from autograder.course import load_thresholds
-from dae_reference import device
+from dae_reference import device, train
 
 LESSON = "04_training"
 
@@ -375,3 +375,100 @@ def _expect_below(history, profile, key):
     if not 0 < final <= threshold:
         raise Wrong(f"the final {key} is {final:.4f}, expected at most {threshold:.4f} for the {profile!r} profile "
                     "(the reference's worst seed plus 10%): check the noise, the model and the optimizer above")
+
+
+regime_gap = Exercise("regime_gap", LESSON)
+
+# Final validation MSEs of paired runs, chosen so that every mistake below gives another answer: the seeds'
+# scales differ (a ratio of means is not a mean of ratios), the gaps differ in sign and size (a median, an
+# absolute difference, fresh over fixed and a missing "- 1" are all told apart).
+_FIXED = [0.0300, 0.0150, 0.0212, 0.0125, 0.0180]
+_FRESH = [0.0280, 0.0152, 0.0200, 0.0130, 0.0171]
+
+
+def _gap(fn, fixed, fresh, what):
+    returned = fn(list(fixed), list(fresh))
+    if not isinstance(returned, (tuple, list)) or len(returned) != 2:
+        raise Wrong(f"{what} returned a {type(returned).__name__}, expected a pair (mean, standard_error): "
+                    "return mean, standard_error")
+    return [as_number(value, f"{what}'s {name}") for value, name in zip(returned, ("mean", "standard error"))]
+
+
+def _mean_mistakes(fixed, fresh):
+    fixed, fresh = np.asarray(fixed), np.asarray(fresh)
+    return {
+        "this is fresh / fixed - 1: the gap is fixed over fresh, positive when fixed noise ends worse":
+            np.mean(fresh / fixed - 1),
+        "this is the mean of fixed / fresh, without the - 1: give the relative gap, 0 when the two regimes tie":
+            np.mean(fixed / fresh),
+        "this is the ratio of the two means: pair the runs first, seed by seed (fixed[i] / fresh[i] - 1), "
+        "then average, so that what a seed does to both runs cancels": fixed.mean() / fresh.mean() - 1,
+        "this is the mean absolute difference in MSE: divide each by its fresh run, fixed[i] / fresh[i] - 1":
+            np.mean(fixed - fresh),
+        "this is the median: take the mean of the paired gaps": np.median(fixed / fresh - 1),
+        "this is in percent: return the fraction (0.05, not 5)": 100 * np.mean(fixed / fresh - 1),
+    }
+
+
+@regime_gap.part(1, public=True)
+def _gap_mean(fn):
+    """returns (mean, standard_error); the mean is the mean over seeds of fixed[i] / fresh[i] - 1"""
+    what = f"regime_gap({_FIXED}, {_FRESH})"
+    mean, _ = _gap(fn, _FIXED, _FRESH, what)
+    expected, _ = train.regime_gap(_FIXED, _FRESH)
+    expect_close(mean, expected, f"{what}'s mean", rtol=1e-6, atol=1e-9, likely=_mean_mistakes(_FIXED, _FRESH),
+                 otherwise="pair the runs by seed, fixed[i] / fresh[i] - 1, and average the gaps")
+
+
+def _error_mistakes(fixed, fresh):
+    gap = np.asarray(fixed) / np.asarray(fresh) - 1
+    n = len(gap)
+    return {
+        "this divides by n, not n - 1: the sample standard deviation (ddof=1) estimates the spread from few seeds":
+            gap.std() / np.sqrt(n),
+        "this is the standard deviation of the gaps, not the standard error of their mean: divide by sqrt(n)":
+            gap.std(ddof=1),
+        "this is the standard deviation with ddof=0, not the standard error of the mean: use ddof=1 and "
+        "divide by sqrt(n)": gap.std(),
+        "this divides the standard deviation by n: the standard error divides by sqrt(n)": gap.std(ddof=1) / n,
+        "this is the variance over n: take the standard deviation (the square root) over sqrt(n)":
+            gap.var(ddof=1) / n,
+    }
+
+
+@regime_gap.part(1, public=True)
+def _gap_standard_error(fn):
+    """the standard error is the gaps' sample standard deviation (ddof=1) over sqrt(n)"""
+    what = f"regime_gap({_FIXED}, {_FRESH})"
+    _, error = _gap(fn, _FIXED, _FRESH, what)
+    _, expected = train.regime_gap(_FIXED, _FRESH)
+    expect_close(error, expected, f"{what}'s standard error", rtol=1e-6, atol=1e-9,
+                 likely=_error_mistakes(_FIXED, _FRESH),
+                 otherwise="the standard error of the mean gap is np.std(gaps, ddof=1) / np.sqrt(len(gaps))")
+
+
+@regime_gap.part(1)
+def _gap_other_runs(fn):
+    """other runs: three seeds, fixed better than fresh; and a clear error for unpaired or single runs"""
+    fixed, fresh = [0.0410, 0.0398, 0.0431], [0.0420, 0.0401, 0.0450]
+    what = "regime_gap on three other pairs of runs"
+    mean, error = _gap(fn, fixed, fresh, what)
+    expected_mean, expected_error = train.regime_gap(fixed, fresh)
+    expect_close(mean, expected_mean, f"{what}'s mean", rtol=1e-6, atol=1e-9, likely=_mean_mistakes(fixed, fresh),
+                 otherwise="pair the runs by seed, fixed[i] / fresh[i] - 1, and average the gaps")
+    expect_close(error, expected_error, f"{what}'s standard error", rtol=1e-6, atol=1e-9,
+                 likely=_error_mistakes(fixed, fresh),
+                 otherwise="the standard error of the mean gap is np.std(gaps, ddof=1) / np.sqrt(len(gaps))")
+    for bad, why in [(([0.02, 0.03], [0.02, 0.03, 0.04]), "two fixed runs and three fresh ones cannot be paired"),
+                     (([0.02], [0.021]), "one seed has no spread to give a standard error")]:
+        try:
+            fn(*bad)
+        except ValueError:
+            continue
+        except Exception as error:
+            if type(error).__name__ == "ValueError":  # raised in a sandboxed kernel
+                continue
+            raise Wrong(f"regime_gap{bad} raised {type(error).__name__}, expected a ValueError: {why}; check the "
+                        "lengths first and raise ValueError with a sentence saying what is wrong") from None
+        raise Wrong(f"regime_gap{bad} returned a result, expected a ValueError: {why}; check the lengths first "
+                    "(len(fixed) == len(fresh) >= 2) and raise ValueError")

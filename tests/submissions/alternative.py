@@ -146,6 +146,15 @@ def choose_precision():
     return "float32"
 
 
+def regime_gap(fixed, fresh):  # a loop and the statistics module
+    import statistics
+
+    if len(fixed) != len(fresh) or len(fixed) < 2:
+        raise ValueError("need as many fixed runs as fresh runs, two or more")
+    gaps = [a / b - 1 for a, b in zip(fixed, fresh)]
+    return statistics.fmean(gaps), statistics.stdev(gaps) / len(gaps) ** 0.5
+
+
 def error_report(x_clean, x_denoised, labels, k=10):  # errors per image in a loop; classes with bincount
     errors = np.array([np.mean((np.asarray(a, float) - b) ** 2) for a, b in zip(x_clean, x_denoised)])
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -8,6 +8,16 @@ from tests.submissions import alternative as right
 from tests.submissions.wrong import Mistake
 
 
+def _gap(fixed, fresh):
+    return right.regime_gap(fixed, fresh)
+
+
+def _gap_unchecked(fixed, fresh):
+    """zip pairs as many runs as the shorter list has, and one run gives a standard error of nan: no error."""
+    gaps = np.array([a / b - 1 for a, b in zip(fixed, fresh)])
+    return gaps.mean(), gaps.std(ddof=1) / np.sqrt(len(gaps))
+
+
 def _validation(x_val, batch_size, sigma, seed):
     return right.make_datasets(x_val[:1], x_val, batch_size, sigma, seed)[1]
 
@@ -175,4 +185,17 @@ WRONG = {
     ],
     "choose_precision": [Mistake(_precision_any_gpu, "compute capability 6.1"),
                          Mistake(lambda: "float32", "float32"), Mistake(lambda: "mixed_float16", "mixed_float16")],
+    "regime_gap": [
+        Mistake(lambda f, r: (_gap(r, f)[0], _gap(f, r)[1]), "this is fresh / fixed - 1", public=True),
+        Mistake(lambda f, r: (np.mean(f) / np.mean(r) - 1, _gap(f, r)[1]), "pair the runs first", public=True),
+        Mistake(lambda f, r: (np.mean(np.subtract(f, r)), _gap(f, r)[1]), "the mean absolute difference",
+                public=True),
+        Mistake(lambda f, r: (_gap(f, r)[0] + 1, _gap(f, r)[1]), "without the - 1", public=True),
+        Mistake(lambda f, r: (100 * _gap(f, r)[0], _gap(f, r)[1]), "in percent", public=True),
+        Mistake(lambda f, r: (_gap(f, r)[0], np.std(np.divide(f, r)) / np.sqrt(len(f))), "not n - 1", public=True),
+        Mistake(lambda f, r: (_gap(f, r)[0], np.std(np.divide(f, r), ddof=1)), "divide by sqrt(n)", public=True),
+        Mistake(lambda f, r: (np.mean(np.divide(f, r) - 1), np.std(np.divide(f, r), ddof=1) / np.sqrt(len(f)))
+                if len(f) > 1 else (0.0, 0.0), "expected a ValueError"),
+        Mistake(_gap_unchecked, "expected a ValueError"),
+    ],
 }

@@ -40,6 +40,14 @@ def with_answer(lesson, grade_id, old, new):
     return _replace_in_answer(nbformat.read(solution_path(lesson), as_version=4), grade_id, old, new)
 
 
+def with_answers(lesson, replacements):
+    """The solution notebook of ``lesson`` with several answers changed: ``[(grade_id, old, new), ...]``."""
+    notebook = nbformat.read(solution_path(lesson), as_version=4)
+    for grade_id, old, new in replacements:
+        notebook = _replace_in_answer(notebook, grade_id, old, new)
+    return notebook
+
+
 def filled_in(lesson, grade_id=None, old=None, new=None):
     """The student notebook of ``lesson`` as a student hands it in: every answer typed in as the solution has it.
 

@@ -18,6 +18,14 @@ def _gap_unchecked(fixed, fresh):
     return gaps.mean(), gaps.std(ddof=1) / np.sqrt(len(gaps))
 
 
+def _gap_broadcasts(fixed, fresh):
+    """Checks one length only: NumPy broadcasts one fixed run against every fresh one."""
+    if len(fresh) < 2:
+        raise ValueError("need two runs or more")
+    gaps = np.asarray(fixed) / np.asarray(fresh) - 1
+    return gaps.mean(), gaps.std(ddof=1) / np.sqrt(len(gaps))
+
+
 def _validation(x_val, batch_size, sigma, seed):
     return right.make_datasets(x_val[:1], x_val, batch_size, sigma, seed)[1]
 
@@ -197,5 +205,7 @@ WRONG = {
         Mistake(lambda f, r: (np.mean(np.divide(f, r) - 1), np.std(np.divide(f, r), ddof=1) / np.sqrt(len(f)))
                 if len(f) > 1 else (0.0, 0.0), "expected a ValueError"),
         Mistake(_gap_unchecked, "expected a ValueError"),
+        Mistake(lambda f, r: _gap(np.sort(f), np.sort(r)), "paired by rank", public=True),
+        Mistake(_gap_broadcasts, "one fixed run and three fresh ones cannot be paired"),
     ],
 }

@@ -471,10 +471,10 @@ def _gap_other_runs(fn):
             fn(*bad)
         except ValueError:
             continue
-        except Exception as error:
-            if type(error).__name__ == "ValueError":  # raised in a sandboxed kernel
+        except Exception as raised:
+            if type(raised).__name__ == "ValueError":  # raised in a sandboxed kernel
                 continue
-            raise Wrong(f"regime_gap{bad} raised {type(error).__name__}, expected a ValueError: {why}; check the "
+            raise Wrong(f"regime_gap{bad} raised {type(raised).__name__}, expected a ValueError: {why}; check the "
                         "lengths first and raise ValueError with a sentence saying what is wrong") from None
         raise Wrong(f"regime_gap{bad} returned a result, expected a ValueError: {why}; check the lengths first "
                     "(len(fixed) == len(fresh) >= 2) and raise ValueError")

@@ -43,8 +43,10 @@ def _report(errors=_errors, per_class=None, worst=None):
     return answer
 
 
-def _blind(x, max_sigma=0.8, seed=None, levels="image", clip=True, square=False, axes=None, generator=None):
-    """add_blind_noise with the mistakes given."""
+def _blind(x, max_sigma=0.8, seed=None, levels="image", clip=True, square=False, axes=None, generator=None,
+           shape="gaussian"):
+    """add_blind_noise with the mistakes given; ``shape`` "uniform" or "laplace" draws noise of unit variance but
+    not Gaussian."""
     x = np.asarray(x, dtype=np.float32)
     rng = generator if generator is not None else np.random.default_rng(seed)
     if levels == "image":
@@ -55,7 +57,9 @@ def _blind(x, max_sigma=0.8, seed=None, levels="image", clip=True, square=False,
         sigmas = rng.uniform(0, max_sigma, size=x.shape)
     else:  # "unit": drawn from [0, 1]
         sigmas = rng.uniform(0, 1, size=len(x)).reshape((-1,) + (1,) * (x.ndim - 1))
-    noisy = x + (sigmas**2 if square else sigmas) * rng.standard_normal(x.shape)
+    unit = {"gaussian": lambda: rng.standard_normal(x.shape), "uniform": lambda: rng.uniform(-3**0.5, 3**0.5, x.shape),
+            "laplace": lambda: rng.laplace(0, 0.5**0.5, x.shape)}[shape]()
+    noisy = x + (sigmas**2 if square else sigmas) * unit
     return (np.clip(noisy, 0, 1) if clip else noisy).astype(np.float32)
 
 
@@ -108,6 +112,8 @@ WRONG = {
         Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, square=True), "not by sigma ** 2", public=True),
         Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed).astype(np.float64), "expected float32", public=True),
         Mistake(_blind_in_place, "in place", public=True),
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, shape="uniform"), "not Gaussian", public=True),
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, shape="laplace"), "not Gaussian", public=True),
         Mistake(lambda x, max_sigma=0.8, seed=None: x, "unchanged", public=True),
         Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, clip=False), "clip the noisy images"),
         Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, axes=(-1, 1, 1, 1)), "broadcast against the wrong"),

@@ -132,7 +132,7 @@ def build_parser():
                        help="also record the scores in the gradebook of the nbgrader course COURSE, as its autograde "
                             "would (PATH must then be COURSE/submitted)")
     grade.add_argument("--cell-timeout", type=int, help=f"seconds per cell (default {CELL_TIMEOUT_S}, "
-                       f"{max(TRAINING_CELLS.values())} for lesson 4's training)")
+                       f"{max(TRAINING_CELLS.values())} for lesson 4's trainings)")
     grade.add_argument("--timeout", type=int, default=NOTEBOOK_TIMEOUT_S, help=f"seconds per notebook (default {NOTEBOOK_TIMEOUT_S})")
     grade.add_argument("--memory-mb", type=int, default=MEMORY_LIMIT_MB, help=f"memory per notebook (default {MEMORY_LIMIT_MB})")
     grade.add_argument("--sandbox", choices=SANDBOX_MODES, default="required",

@@ -22,6 +22,6 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # nbgrader's runs select the smoke profile on their own ($NBGRADER_EXECUTION).
-# Under it every cell gets two minutes and lesson 4's training cell ten
+# Under it every cell gets two minutes and lesson 4's two training cells ten
 # (autograder/course.py says how these were chosen); nbgrader's default is 30 s.
 c.ExecutePreprocessor.timeout_func = cell_timeout

@@ -60,3 +60,18 @@ def test_the_grading_speed_quoted_is_the_recorded_run():
     hours = 2000 * round(workers[2]) / 3600
     assert f"2,000 students take 2,000 × {workers[2]:.0f} s, about {hours:.0f} hours" in text
     assert f"about {hours / 10:.0f} hours on 10 two-core workers and {hours / 50:.0f} hour on 50" in text
+
+
+def test_the_lesson_times_are_the_recorded_run():
+    """lessons/README.md's table of run times is results/lesson_times.txt, lesson by lesson."""
+    record = (ROOT / "results" / "lesson_times.txt").read_text()
+    times = {}
+    for profile, lesson, total, slowest in re.findall(r"^(quick|smoke) +(\S+) +(\d+) s +slowest cell +(\d+) s", record, re.M):
+        times[profile, lesson] = (total, slowest)
+    lessons = sorted({lesson for _, lesson in times})
+    assert lessons == [p.name for p in sorted((ROOT / "lessons").iterdir()) if p.is_dir()], "a lesson has no recorded time"
+    readme = (ROOT / "lessons" / "README.md").read_text()
+    for lesson in lessons:
+        (quick, slowest), (smoke, _) = times["quick", lesson], times["smoke", lesson]
+        row = f"| `{lesson}` | {quick} s | {slowest} s | {smoke} s |"
+        assert row in readme, f"lessons/README.md should have the row {row}"

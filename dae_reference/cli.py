@@ -84,6 +84,7 @@ RECORDS = {
     "noise2noise": ("results/quick/noise2noise.json", "dae_reference.generation:record_noise2noise"),
     "probe": ("results/full/probe.json", "dae_reference.probe:record_probe"),
     "identity-drift": ("results/quick/identity_drift.json", "dae_reference.drift:record_identity_drift"),
+    "sigma-matrix": ("results/quick/sigma_matrix.json", "dae_reference.shift:record_sigma_matrix"),
 }
 
 

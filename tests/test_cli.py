@@ -77,6 +77,7 @@ def test_run_trains_evaluates_and_writes_every_artifact(fashion_mnist, tmp_path)
     ("noise2noise", "dae_reference.generation", "record_noise2noise"),
     ("probe", "dae_reference.probe", "record_probe"),
     ("identity-drift", "dae_reference.drift", "record_identity_drift"),
+    ("sigma-matrix", "dae_reference.shift", "record_sigma_matrix"),
 ])
 def test_record_runs_the_experiment_into_the_file_asked_for(monkeypatch, capsys, tmp_path, experiment, module, function):
     import importlib

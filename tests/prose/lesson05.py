@@ -1,13 +1,19 @@
 """The numbers lesson 5's prose quotes (see tests/prose/__init__.py).
 
-Section 5's experiment (a short fine-tuning per model, its matrix printed in the notebook) quotes no
-measured number: its prose asks the student to read their own, and says what pattern our runs showed.
+Section 5's experiment (a short fine-tuning per model, its matrix printed in the notebook) asks the student to
+read their own matrix; the pattern its prose reports is checked in each of the course's three recorded runs
+(``MATRIX_CLAIMS``).
 
 The scores are those of ``python -m dae_reference evaluate --model dae_reference/weights/dae_full.keras
 --out results/full`` on the 10,000 test images (``recorded.evaluation``); the validation MSE is the full
 run's (``recorded.metrics``).
 """
 
+import json
+
+import numpy as np
+
+from autograder.course import ROOT
 from tests.prose import Claim
 
 DAE, LINEAR, PCA, NOISY = "denoising autoencoder", "linear MMSE filter", "PCA projection", "noisy input (no denoising)"
@@ -50,6 +56,60 @@ def difference(a, b, form):
 
 
 
+# Section 5's experiment: the patterns its prose reports, checked in every run of results/quick/sigma_matrix.json
+# (``python -m dae_reference record sigma-matrix``). Rows: trained at 0.25, 0.5, 0.75, blind; columns: test 0,
+# 0.25, 0.5, 0.75.
+AT_25, AT_50, AT_75, BLIND = range(4)
+
+
+def matrix_runs():
+    runs = json.loads((ROOT / "results" / "quick" / "sigma_matrix.json").read_text())["runs"].values()
+    return [{**run, "m": np.array(run["matrix"])} for run in runs]
+
+
+def in_every_run(quoted, holds):
+    """A claim about the experiment's pattern: ``quoted`` if ``holds(run)`` in every recorded run."""
+    def derive(recorded):
+        failed = [i for i, run in enumerate(matrix_runs()) if not holds(run)]
+        return quoted if not failed else f"{quoted!r} fails in runs {failed}"
+    return Claim(quoted, derive)
+
+
+def blind_above_best(recorded):
+    worst = max(float(np.max(run["m"][BLIND] / run["m"].min(axis=0))) for run in matrix_runs())
+    return f"never more than {worst - 1:.0%} above the best"
+
+
+def gaussian_at_own_level(run):
+    return run["m"][AT_50, 2]
+
+
+MATRIX_CLAIMS = [
+    Claim("three runs (seeds 0, 1 and 2 choosing", lambda recorded: "three runs (seeds {}, {} and {} choosing".format(
+        *json.loads((ROOT / "results" / "quick" / "sigma_matrix.json").read_text())["runs"])),
+    in_every_run("Each column's lowest error lay on the diagonal, with the model trained at that level; at test level "
+                 "0, with the model trained at the lowest level",
+                 lambda run: list(np.argmin(run["m"], axis=0)) == [AT_25, AT_25, AT_50, AT_75]),
+    in_every_run("the model trained at 0.75 is the worst on clean input", lambda run: np.argmax(run["m"][:, 0]) == AT_75),
+    in_every_run("the model trained at 0.25 is the worst at 0.75", lambda run: np.argmax(run["m"][:, 3]) == AT_25),
+    in_every_run("The blind model was never the best in a column",
+                 lambda run: BLIND not in np.argmin(run["m"], axis=0)),
+    Claim("never more than 25% above the best", blind_above_best),
+    in_every_run("better than the model trained at 0.5 at every other level",
+                 lambda run: all(run["m"][BLIND, j] < run["m"][AT_50, j] for j in (0, 1, 3))),
+    in_every_run("close to it at 0.5 (slightly worse in each run)",
+                 lambda run: 1 < run["m"][BLIND, 2] / run["m"][AT_50, 2] < 1.1),
+    in_every_run("behind each specialist at that specialist's own level",
+                 lambda run: all(run["m"][BLIND, j] > run["m"][row, j] for row, j in ((AT_25, 1), (AT_50, 2), (AT_75, 3)))),
+    in_every_run("its error came out below its error on Gaussian noise at its own level",
+                 lambda run: run["other_noise"]["salt and pepper, 10% of pixels"]["denoised"] < gaussian_at_own_level(run)),
+    in_every_run("though below the masked input's, stayed well above its error on Gaussian noise",
+                 lambda run: run["other_noise"]["masking, 25% of pixels"]["input"]
+                 > run["other_noise"]["masking, 25% of pixels"]["denoised"] > 1.5 * gaussian_at_own_level(run)),
+    in_every_run("the error after denoising was clearly higher than on the test garments at the same noise",
+                 lambda run: run["own_image"]["denoised"] > 1.5 * gaussian_at_own_level(run)),
+]
+
 CLAIMS = [
     Claim('0.014', text(lambda r: r.metrics["final_val_mse"], "{:.3f}")),  # validation MSE, the lesson's opening
     Claim('0.0139', text(lambda r: r.metrics["final_val_mse"], "{:.4f}")),  # validation MSE of the model evaluated
@@ -77,6 +137,7 @@ CLAIMS = [
     Claim('0.0103', text(at_sigma(DAE, 0.1), "{:.4f}")),  # autoencoder at sigma 0.1
     Claim('0.0069', text(at_sigma(NOISY, 0.1), "{:.4f}")),  # noisy input at sigma 0.1
     Claim('about 0.010', text(at_sigma(DAE, 0.0), "about {:.3f}")),  # the error floor
+    *MATRIX_CLAIMS,
 ]
 
 SETTINGS = [

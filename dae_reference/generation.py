@@ -29,6 +29,7 @@ from dae_reference.model import build_autoencoder
 # Lesson 7's Noise2Noise runs, by profile: (training images, epochs). Smoke grades in seconds.
 NOISE2NOISE_RUNS = {"smoke": (1024, 2), "quick": (4000, 3), "full": (20_000, 5)}
 N2N_SEEDS = (0, 1, 2)
+CONTROL_ARM = "clipped inputs, unclipped targets"
 RESULTS_PATH = Path("results/quick/noise2noise.json")
 
 
@@ -152,16 +153,20 @@ def noise2noise_experiment(x_train, x_test, sigma=0.5, profile=None, seed=0, n_t
 
     Returns
     -------
-    dict ``{target kind: mean output on the background of noisy test images}``
-    for 'clean', 'clipped' and 'unclipped' targets; the inputs are clipped
-    for the first two, unclipped for the third, as are the targets.
+    dict ``{arm: mean output on the background of noisy test images}`` for four arms: 'clipped' and
+    'unclipped' (inputs and targets alike), and two from the clipped inputs, 'clean' (clean targets) and
+    ``CONTROL_ARM`` (the clipped run's noise draws left unclipped in the targets), which tells the targets'
+    clipping from the inputs'. Test inputs are clipped as the arm's training inputs are.
     """
     n, epochs = NOISE2NOISE_RUNS[get_profile(profile)[0].name]
-    clean = x_test[:n_test]
+    x, clean = x_train[:n], x_test[:n_test]
+    clipped_inputs, clipped_targets = noise2noise_pairs(x, sigma, clip=True, seed=seed)
+    raw_inputs, raw_targets = noise2noise_pairs(x, sigma, clip=False, seed=seed)  # the same draws, unclipped
+    arms = {"clean": (clipped_inputs, x, True), "clipped": (clipped_inputs, clipped_targets, True),
+            "unclipped": (raw_inputs, raw_targets, False), CONTROL_ARM: (clipped_inputs, raw_targets, True)}
     results = {}
-    for kind, clip in (("clean", True), ("clipped", True), ("unclipped", False)):
-        inputs, targets = noise2noise_pairs(x_train[:n], sigma, clip=clip, seed=seed)
-        model = fit_denoiser(inputs, x_train[:n] if kind == "clean" else targets, epochs, seed=seed)
+    for kind, (inputs, targets, clip) in arms.items():
+        model = fit_denoiser(inputs, targets, epochs, seed=seed)
         test_inputs, _ = noise2noise_pairs(clean, sigma, clip=clip, seed=EVAL_NOISE_SEED)
         results[kind] = background_mean(model.predict(test_inputs, batch_size=256, verbose=0), clean)
     return results

@@ -254,7 +254,10 @@ class Plan:
         self.tainted = tainted(self.modules, self.graded)
         self.imports = {lesson: lesson_imports(path) for lesson, path in lesson_notebooks().items()}
         everything = set().union(*self.imports.values())
-        self.in_image = {key for key in everything if key not in self.tainted}
+        # A module without graded code ships whole, so what its functions use in other modules ships too (e.g.
+        # config.get_profile imports device.gpu_available inside its body). Nothing untainted uses a tainted binding.
+        shipped_whole = {(m, name) for m in self.whole_modules() for name in self.modules[m].bindings}
+        self.in_image = closure(self.modules, {key for key in everything if key not in self.tainted} | shipped_whole)
         self.earlier = {lesson: {key for key in wanted if key in self.tainted} for lesson, wanted in self.imports.items()}
 
     def whole_modules(self):

@@ -325,3 +325,46 @@ def test_the_grading_sandbox_sees_no_answer(secrets):
     assert not [f for f in files if f.endswith(("runner.py", "cli.py", "remote.py"))]
     found = leaks(files, secrets)
     assert not found, "\n".join(f"{f}: {where}: {line}" for f, where, line in found[:20])
+
+
+def test_every_reference_import_in_the_student_edition_finds_its_name(context):
+    """What the student edition's code imports from the reference, at the top or inside a function (as
+    config.get_profile imports device.gpu_available), is in the edition, unless it is a graded function,
+    which comes with a later lesson's release in earlier_answers/."""
+    import ast
+
+    plan = student_build.Plan()
+
+    def defined(module):
+        path = context / (module.replace(".", "/") + ".py")
+        if not path.exists():
+            path = context / module.replace(".", "/") / "__init__.py"
+        tree = ast.parse(path.read_text())
+        names = set()
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        return names
+
+    missing = []
+    for path in sorted((context / "dae_reference").glob("*.py")) + sorted((context / "autograder").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dae_reference."):
+                for alias in node.names:
+                    if (node.module, alias.name) not in plan.tainted and alias.name not in defined(node.module):
+                        missing.append(f"{path.relative_to(context)} imports {node.module}.{alias.name}")
+    assert not missing, "\n".join(missing)
+
+
+def test_the_student_edition_picks_a_profile_on_its_own(context):
+    """A student's notebook, with no $DAE_PROFILE, asks the device which profile to run."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DAE_PROFILE", "NBGRADER_EXECUTION", "PYTHONPATH")}
+    env.update(PYTHONPATH=str(context), TF_CPP_MIN_LOG_LEVEL="3")
+    code = "from dae_reference.config import get_profile; print('PROFILE', get_profile()[0].name)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=context, env=env, capture_output=True, text=True, timeout=300)
+    assert "PROFILE " in result.stdout, result.stderr[-2000:]

@@ -6,8 +6,10 @@ GPU, oneDNN and CPU-instruction notices. Some are written by C++ code straight
 to file descriptor 2 before any log level applies, and a Jupyter kernel shows
 them in the notebook. ``silence_tensorflow()`` imports TensorFlow and looks for
 its devices once with that descriptor sent to /dev/null, and keeps TensorFlow's
-later C++ logging to fatal errors. Python's own errors still show: a failed
-import raises as usual. The lessons, the command lines and the benchmarks call
+later C++ logging to fatal errors and its Python logger to errors (a lesson
+that builds several models in a loop would otherwise print "triggered
+tf.function retracing", a hint for library authors). Python's own errors and
+warnings still show (Keras's among them): a failed import raises as usual. The lessons, the command lines and the benchmarks call
 it first:
 
     from dae_reference.quiet import silence_tensorflow
@@ -26,6 +28,7 @@ def silence_tensorflow():
         import tensorflow as tf
 
         tf.config.list_physical_devices()  # the GPU platform starts here, and prints its cuInit error
+    tf.get_logger().setLevel("ERROR")
     return tf
 
 

@@ -234,7 +234,7 @@ def langevin_sample(score, x_start, step_size, steps, seed=None):
     for _ in range(steps):
         drift = step_size * np.asarray(score(x.astype(np.float32)), dtype=np.float64)
         x = x + drift + math.sqrt(2 * step_size) * rng.standard_normal(x.shape)
-    return x
+    return x.astype(np.float32)  # float64 throughout, float32 at the end
 
 
 def linear_probe(features_train, y_train, features_test, y_test, C=1.0, seed=0):

@@ -18,6 +18,12 @@ def _scores(estimate, clean, ssim_range=lambda clean, estimate: 1.0, peak=1.0):
     return {"mse": errors.mean(), "psnr": np.mean(10 * np.log10(peak**2 / errors)), "ssim": np.mean(ssims)}
 
 
+def _psnr_of_the_mean(f, noisy, clean):
+    """The PSNR of the mean MSE (lesson 2's psnr over the whole batch) in place of the mean of per-image PSNRs."""
+    scores = _scores(f(noisy), clean)
+    return {**scores, "psnr": 10 * np.log10(1 / scores["mse"])}
+
+
 def _robustness(model, x, sigmas, seed=0, clip=True, against_noisy=False, call_model=True):
     results = []
     for sigma in sigmas:
@@ -106,6 +112,7 @@ WRONG = {
         Mistake(lambda f, noisy, clean: _scores(f(noisy), clean, ssim_range=lambda c, e: c.max() - c.min()), "each image's own range", public=True),
         Mistake(lambda f, noisy, clean: _scores(f(noisy), clean, ssim_range=lambda c, e: 255), "data_range=255", public=True),
         Mistake(lambda f, noisy, clean: _scores(f(noisy), clean, peak=255), "not 255", public=True),
+        Mistake(_psnr_of_the_mean, "the PSNR of the mean MSE"),
     ],
     "noise_robustness": [
         Mistake(lambda model, x, sigmas, seed=0: _robustness(model, x, sigmas, seed, call_model=False), "the model was never called", public=True),

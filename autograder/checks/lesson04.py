@@ -443,7 +443,7 @@ def _error_mistakes(fixed, fresh):
 
 @regime_gap.part(1, public=True)
 def _gap_standard_error(fn):
-    """the standard error is the gaps' sample standard deviation (ddof=1) over sqrt(n)"""
+    """the standard error of the mean gap, estimated from the sample of gaps"""
     what = f"regime_gap({_FIXED}, {_FRESH})"
     _, error = _gap(fn, _FIXED, _FRESH, what)
     _, expected = train.regime_gap(_FIXED, _FRESH)

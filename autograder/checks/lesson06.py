@@ -209,8 +209,9 @@ linear_probe = Exercise("linear_probe", LESSON)
 PROBE_TOLERANCE = 0.011  # two test examples in 200: other solvers and convergence tolerances move a borderline one
 
 
-def _probe_data(seed, n_train, n_test, shape, sep, p_test=None, scales=None, constant=False):
-    """Three classes of Gaussian blobs: features ``(n, *shape)`` and labels; ``p_test`` the test set's class mix."""
+def _probe_data(seed, n_train, n_test, shape, sep, p_test=None, scales=None, constant=False, test_scales=None):
+    """Three classes of Gaussian blobs: features ``(n, *shape)`` and labels; ``p_test`` the test set's class mix,
+    ``test_scales`` a factor per feature of the test set's alone."""
     generator = rng(seed)
     d = int(np.prod(shape))
     centres = generator.normal(0, sep, (3, d))
@@ -219,6 +220,8 @@ def _probe_data(seed, n_train, n_test, shape, sep, p_test=None, scales=None, con
     x_test = centres[y_test] + generator.normal(0, 1, (n_test, d))
     if scales is not None:
         x_train, x_test = x_train * scales, x_test * scales
+    if test_scales is not None:
+        x_test = x_test * test_scales
     if constant:  # a unit that never fires, as a ReLU code can have
         x_train[:, 0], x_test[:, 0] = 0.0, 0.0
     return x_train.reshape(n_train, *shape), y_train, x_test.reshape(n_test, *shape), y_test
@@ -294,6 +297,31 @@ def _probe_scaled_on_train(fn):
         "a large weight and is suppressed; standardise with the training mean and standard deviation":
             _fitted(x_train, y_train, scale_train=False).score(x_test.reshape(len(x_test), -1), y_test),
     })
+    # A test set unlike the training set: 400 examples against 60, another class mix, two features 8 times as
+    # spread. The scaler's statistics then depend on which set it sees: the reference scores 0.86 here, a scaler
+    # fitted on both sets together 0.14 (a wider standard deviation shrinks those features, and C suppresses them),
+    # far outside PROBE_TOLERANCE.
+    data = _probe_data(91, 60, 400, (4,), sep=1.0, p_test=[0.8, 0.1, 0.1], test_scales=np.array([1.0, 8.0, 8.0, 1.0]))
+    expected = audit_probe.linear_probe(*data, C=0.02)
+    got, what = _call_probe(fn, data, C=0.02)
+    x_train, y_train, x_test, y_test = data
+    pooled = np.concatenate([x_train, x_test])
+    _expect_accuracy(got, expected, what, likely={
+        "the scaler was fitted on training and test features together: fit it on the training features only, so "
+        "that nothing about the test set reaches the classifier":
+            _fitted_on(_standardised(x_train, pooled), y_train, 0.02).score(_standardised(x_test, pooled), y_test),
+        "the test features were standardised with their own mean and standard deviation (a second fit, on the test "
+        "set): apply the scaler fitted on the training features to both sets":
+            _fitted(x_train, y_train, C=0.02).score(_standardised(x_test), y_test),
+        "the C argument is not used: pass it to LogisticRegression(C=C, ...)":
+            _fitted(x_train, y_train).score(_standardised(x_test, x_train), y_test),
+    })
+
+
+def _fitted_on(features, y_train, C):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, max_iter=1000, random_state=0).fit(features, y_train)
 
 
 @linear_probe.part(1)

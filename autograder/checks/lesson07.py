@@ -156,16 +156,18 @@ def _score_mistakes(expected, sigma):
         "towards the denoised one": -expected,
         "that is divided by sigma: divide by the variance, sigma**2": expected * sigma,
         "the division by sigma**2 is missing": expected * sigma**2,
+        "that is divided by 2 * sigma**2: Tweedie's formula divides by sigma**2 alone": expected / 2,
     }
 
 
 @tweedie_score.part(1, public=True)
 def _score_of_gaussian_data(fn):
     """for Gaussian images and their exact denoiser, the score of the noisy images, -(x_noisy - mean) / (s**2 + sigma**2)"""
-    mean, signal_variance, sigma = 0.3, 0.04, 0.5
+    # sigma 0.4, not 0.5: at 0.5, 2 * sigma**2 equals sigma, and two mistakes would give one number
+    mean, signal_variance, sigma = 0.3, 0.04, 0.4
     x_noisy = (mean + np.sqrt(signal_variance + sigma**2) * rng(93).standard_normal((6, 28, 28, 1))).astype(np.float32)
     expected = -(x_noisy.astype(np.float64) - mean) / (signal_variance + sigma**2)  # the exact score of p_sigma
-    what = "tweedie_score(denoiser, x_noisy, sigma=0.5)"
+    what = "tweedie_score(denoiser, x_noisy, sigma=0.4)"
     got = as_array(fn(_shrinkage(mean, signal_variance, sigma), x_noisy, sigma), what)
     expect_shape(got, x_noisy.shape, what, "one score per pixel")
     expect_close(got, expected, what, rtol=1e-4, atol=1e-5, likely=_score_mistakes(expected, sigma),
@@ -201,7 +203,7 @@ def _sample(fn, score, x_start, step_size, steps, seed, what):
 
 @langevin_sample.part(1, public=True)
 def _noise_steps(fn):
-    """steps=0 returns x_start; with a zero score each step adds sqrt(2 * step_size) * z, z from default_rng(seed)"""
+    """steps=0 returns x_start; with a zero score each step adds sqrt(2 * step_size) * z, z from default_rng(seed); float32"""
     x_start = _images(95, (4, 6, 6, 1))
     what = "langevin_sample(score, x_start, step_size=0.01, steps=0, seed=1)"
     expect_close(_sample(fn, _zero_score, x_start, 0.01, 0, 1, what), x_start, what, rtol=1e-6, atol=1e-6,
@@ -212,7 +214,8 @@ def _noise_steps(fn):
     moved = expected.astype(np.float64) - x_start
     draws32 = rng(2)
     float32_draws = x_start + sum(np.sqrt(0.02) * draws32.standard_normal(x_start.shape, dtype=np.float32) for _ in range(5))
-    expect_close(_sample(fn, _zero_score, x_start, 0.01, 5, 2, what), expected, what, rtol=1e-5, atol=1e-5, likely={
+    got = _sample(fn, _zero_score, x_start, 0.01, 5, 2, what)
+    expect_close(got, expected, what, rtol=1e-5, atol=1e-5, likely={
         "x did not move: the noise term sqrt(2 * step_size) * z is missing; without it the steps climb to a peak "
         "of the density and stop there, they do not sample": x_start,
         "the noise is scaled by sqrt(step_size): Langevin's is sqrt(2 * step_size)": x_start + moved / np.sqrt(2),
@@ -223,6 +226,9 @@ def _noise_steps(fn):
         "draws the steps are defined with: draw z = rng.standard_normal(x.shape)": float32_draws,
     }, otherwise="create rng = np.random.default_rng(seed) once, then each step draw z = rng.standard_normal(x.shape) "
                  "and add sqrt(2 * step_size) * z")
+    if got.dtype != np.float32:
+        raise Wrong(f"{what} returned dtype {got.dtype}, expected float32, the images' dtype: the float64 noise "
+                    "(and score) make x float64; cast it back with x.astype(np.float32)")
 
 
 def _mistaken(score, x_start, step_size, steps, seed, mistake):
@@ -232,6 +238,10 @@ def _mistaken(score, x_start, step_size, steps, seed, mistake):
         z = np.sqrt(2 * step_size) * random.standard_normal(x.shape)
         if mistake == "down":
             x = x - step_size * np.asarray(score(x)) + z
+        elif mistake == "score at the start":
+            x = x + step_size * np.asarray(score(np.array(x_start, dtype=np.float32))) + z
+        elif mistake == "half the drift":
+            x = x + 0.5 * step_size * np.asarray(score(x)) + z
         else:  # the noise first, the score at the noised x
             x = x + z
             x = x + step_size * np.asarray(score(x))
@@ -247,6 +257,10 @@ def _compare_runs(fn, score, x_start, step_size, steps, seed, what):
             _mistaken(score, x_start, step_size, steps, seed, "down"),
         "the score is taken after the noise is added: take score(x) at the current x, then add the noise":
             _mistaken(score, x_start, step_size, steps, seed, "noise first"),
+        "the score is taken once, at x_start: take score(x) at the current x in every step":
+            _mistaken(score, x_start, step_size, steps, seed, "score at the start"),
+        "the score term is halved: with noise sqrt(2 * step_size) * z the step moves by step_size * score(x), "
+        "not 0.5 * step_size * score(x)": _mistaken(score, x_start, step_size, steps, seed, "half the drift"),
         "one step too few: run exactly `steps` updates":
             generation.langevin_sample(score, x_start, step_size, steps - 1, seed=seed),
         "one step too many: run exactly `steps` updates":

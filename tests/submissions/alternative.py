@@ -162,13 +162,13 @@ def error_report(x_clean, x_denoised, labels, k=10):  # errors per image in a lo
     return {"errors": errors, "per_class": per_class, "worst": sorted(range(len(errors)), key=lambda i: -errors[i])[:k]}
 
 
-def evaluate_denoiser(denoise_fn, x_noisy, x_clean):  # PSNR of the mean MSE; SSIM with a channel axis
+def evaluate_denoiser(denoise_fn, x_noisy, x_clean):  # a loop over images; SSIM with a channel axis
     x_hat = denoise_fn(x_noisy)
-    error = float(np.mean((x_clean - x_hat) ** 2))
+    errors = [float(np.mean((a - b) ** 2)) for a, b in zip(x_clean, x_hat)]
     images = x_clean if np.ndim(x_clean) == 4 else x_clean[..., None]
     estimates = x_hat if np.ndim(x_hat) == 4 else x_hat[..., None]
     ssim = np.mean([structural_similarity(a, b, data_range=1.0, channel_axis=-1) for a, b in zip(images, estimates)])
-    return {"mse": error, "psnr": 10 * math.log10(1 / error), "ssim": ssim}
+    return {"mse": np.mean(errors), "psnr": np.mean([10 * math.log10(1 / e) for e in errors]), "ssim": ssim}
 
 
 def noise_robustness(model, x_clean, sigmas, seed=0):
@@ -234,7 +234,7 @@ def langevin_sample(score, x_start, step_size, steps, seed=None):
     for _ in range(steps):
         drift = step_size * np.asarray(score(x.astype(np.float32)), dtype=np.float64)
         x = x + drift + math.sqrt(2 * step_size) * rng.standard_normal(x.shape)
-    return x
+    return x.astype(np.float32)  # float64 throughout, float32 at the end
 
 
 def linear_probe(features_train, y_train, features_test, y_test, C=1.0, seed=0):

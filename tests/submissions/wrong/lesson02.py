@@ -39,6 +39,12 @@ def _gaussian_in_place(x, sigma=0.5, seed=None, clip=True):
     return x
 
 
+def _gaussian_one_image_of_noise(x, sigma=0.5, seed=None, clip=True):
+    """Noise of one image's shape, broadcast over the batch: every image gets the same noise."""
+    noisy = x + sigma * np.random.default_rng(seed).standard_normal(np.shape(x)[1:])
+    return np.clip(noisy, 0, 1) if clip else noisy
+
+
 def _masking_in_place(x, fraction, seed=None):
     x[np.random.default_rng(seed).random(np.shape(x)) < fraction] = 0
     return x
@@ -112,6 +118,13 @@ def _mean_clipped_at_0_only(x, sigma):
     return x * ndtr(-a) + sigma * _pdf(a)
 
 
+def _mean_ab_over_variance(x, sigma):
+    """a and b divided by sigma**2, the density term still multiplied by sigma."""
+    x = np.asarray(x, dtype=np.float64)
+    a, b = -x / sigma**2, (1 - x) / sigma**2
+    return x * (ndtr(b) - ndtr(a)) + sigma * (_pdf(a) - _pdf(b)) + ndtr(-b)
+
+
 def _mean_density_sign_flipped(x, sigma):
     a, b, inside, density = _terms(x, sigma)
     return x * inside - density + ndtr(-b)
@@ -168,6 +181,7 @@ WRONG = {
         Mistake(_gaussian_in_place, "changed its input x in place", public=True),
         Mistake(_unseeded(right.add_gaussian_noise), "same seed", public=True),
         Mistake(_fixed_seed(right.add_gaussian_noise), "the seed is ignored", public=True),
+        Mistake(_gaussian_one_image_of_noise, "every image got the same noise", public=True),
     ],
     "add_masking_noise": [
         Mistake(lambda x, fraction, seed=None: right.add_masking_noise(x, 1 - fraction, seed), "instead of zeroing", public=True),
@@ -205,6 +219,7 @@ WRONG = {
         Mistake(_mean_clipped_at_1_only, "clips at 1 only", public=True),
         Mistake(_mean_clipped_at_0_only, "clips at 0 only", public=True),
         Mistake(lambda x, sigma: right.clipped_noise_mean(x, sigma**2), "sigma**2, the variance", public=True),
+        Mistake(_mean_ab_over_variance, "a and b divide by sigma, the standard deviation, not by sigma ** 2", public=True),
         Mistake(_mean_density_sign_flipped, "the wrong sign", public=True),
         Mistake(_mean_sampled, "a sampled estimate", public=True),
         Mistake(_mean_flattened, "without reducing or flattening x", public=True),

@@ -18,6 +18,12 @@ def _scores(estimate, clean, ssim_range=lambda clean, estimate: 1.0, peak=1.0):
     return {"mse": errors.mean(), "psnr": np.mean(10 * np.log10(peak**2 / errors)), "ssim": np.mean(ssims)}
 
 
+def _psnr_of_the_mean(f, noisy, clean):
+    """The PSNR of the mean MSE (lesson 2's psnr over the whole batch) in place of the mean of per-image PSNRs."""
+    scores = _scores(f(noisy), clean)
+    return {**scores, "psnr": 10 * np.log10(1 / scores["mse"])}
+
+
 def _robustness(model, x, sigmas, seed=0, clip=True, against_noisy=False, call_model=True):
     results = []
     for sigma in sigmas:
@@ -55,8 +61,12 @@ def _blind(x, max_sigma=0.8, seed=None, levels="image", clip=True, square=False,
         sigmas = rng.uniform(0, max_sigma)
     elif levels == "pixel":
         sigmas = rng.uniform(0, max_sigma, size=x.shape)
-    else:  # "unit": drawn from [0, 1]
-        sigmas = rng.uniform(0, 1, size=len(x)).reshape((-1,) + (1,) * (x.ndim - 1))
+    else:  # drawn from [0, 1], from [max_sigma / 10, max_sigma], half-normal or as a root
+        draw = {"unit": lambda: rng.uniform(0, 1, size=len(x)),
+                "floor": lambda: rng.uniform(0.1 * max_sigma, max_sigma, size=len(x)),
+                "half-normal": lambda: np.abs(rng.normal(0, max_sigma / 2, size=len(x))),
+                "root": lambda: np.sqrt(rng.uniform(0, max_sigma, size=len(x)))}[levels]
+        sigmas = draw().reshape((-1,) + (1,) * (x.ndim - 1))
     unit = {"gaussian": lambda: rng.standard_normal(x.shape), "uniform": lambda: rng.uniform(-3**0.5, 3**0.5, x.shape),
             "laplace": lambda: rng.laplace(0, 0.5**0.5, x.shape)}[shape]()
     noisy = x + (sigmas**2 if square else sigmas) * unit
@@ -87,6 +97,9 @@ WRONG = {
         Mistake(_report(per_class=lambda e, y: np.bincount(y, weights=e, minlength=10)), "sums per class", public=True),
         Mistake(_report(per_class=lambda e, y: np.bincount(y, weights=e, minlength=10) / len(e)), "divided by the number of all images", public=True),
         Mistake(_report(per_class=lambda e, y: np.array([np.median(e[y == k]) for k in range(10)])), "those are medians", public=True),
+        Mistake(_report(per_class=lambda e, y: np.bincount(y, weights=e) / np.bincount(y)), "pass minlength=10"),
+        Mistake(_report(per_class=lambda e, y: np.array([e[y == k].mean() if np.any(y == k) else 0.0 for k in range(10)])),
+                "give it NaN, not 0"),
         Mistake(_report(worst=lambda e, k: np.argsort(e)[:k]), "smallest errors", public=True),  # best first
         Mistake(_report(worst=lambda e, k: np.argsort(e)[-k:]), "in the wrong order", public=True),  # the worst, but best of them first
         Mistake(_report(worst=lambda e, k: np.sort(e)[::-1][:k]), "not their errors", public=True),
@@ -99,16 +112,23 @@ WRONG = {
         Mistake(lambda f, noisy, clean: _scores(f(noisy), clean, ssim_range=lambda c, e: c.max() - c.min()), "each image's own range", public=True),
         Mistake(lambda f, noisy, clean: _scores(f(noisy), clean, ssim_range=lambda c, e: 255), "data_range=255", public=True),
         Mistake(lambda f, noisy, clean: _scores(f(noisy), clean, peak=255), "not 255", public=True),
+        Mistake(_psnr_of_the_mean, "the PSNR of the mean MSE"),
     ],
     "noise_robustness": [
         Mistake(lambda model, x, sigmas, seed=0: _robustness(model, x, sigmas, seed, call_model=False), "the model was never called", public=True),
         Mistake(lambda model, x, sigmas, seed=0: _robustness(model, x, sigmas, seed, against_noisy=True), "compare it with x_clean", public=True),
         Mistake(lambda model, x, sigmas, seed=0: _robustness(model, x, sigmas, seed, clip=False), "not clipped", public=True),
+        Mistake(lambda model, x, sigmas, seed=0: _robustness(model, x, sigmas, None), "the seed is not used"),
+        Mistake(lambda model, x, sigmas, seed=0: _robustness(model, x, sigmas, 0), "the seed is ignored"),
     ],
     "add_blind_noise": [
         Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, levels="batch"), "not one for the whole batch", public=True),
         Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, levels="pixel"), "every pixel got its own level", public=True),
-        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, levels="unit"), "not from [0, 1]", public=True),
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, levels="unit"), "no level may exceed max_sigma", public=True),
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, levels="half-normal"), "no level may exceed max_sigma",
+                public=True),
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, levels="root"), "no level may exceed max_sigma", public=True),
+        Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, levels="floor"), "a floor above 0", public=True),
         Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, square=True), "not by sigma ** 2", public=True),
         Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed).astype(np.float64), "expected float32", public=True),
         Mistake(_blind_in_place, "in place", public=True),

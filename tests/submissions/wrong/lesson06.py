@@ -71,6 +71,9 @@ def _probe(scale="train", score="test", use_C=True, labels="test", flatten=True,
             train, test = scaler.transform(train), scaler.transform(test)
         elif scale == "each":
             train, test = StandardScaler().fit_transform(train), StandardScaler().fit_transform(test)
+        elif scale == "pooled":
+            scaler = StandardScaler().fit(np.vstack([train, test]))
+            train, test = scaler.transform(train), scaler.transform(test)
         classifier = LogisticRegression(C=C if use_C else 1.0, max_iter=1000, random_state=seed).fit(train, y_train)
         if score == "train":
             accuracy = classifier.score(train, y_train)
@@ -115,7 +118,8 @@ WRONG = {
         Mistake(_probe(flatten=False), "ValueError", public=True),
         Mistake(_probe(scale="each"), "a second fit, on the test set", public=True),
         Mistake(_probe(scale="none"), "were not standardised", public=True),
-        Mistake(_probe(use_C=False), "the C argument is not used"),
+        Mistake(_probe(scale="pooled"), "fitted on training and test features together", public=True),
+        Mistake(_probe(use_C=False), "the C argument is not used", public=True),
         Mistake(_probe(labels="train"), "compared with y_train"),
         Mistake(_probe(unsafe_std=True), "standard deviation 0"),
     ],

@@ -45,18 +45,20 @@ def _unseeded(x, sigma, clip=True, seed=None):
 
 
 def _langevin(score, x_start, step_size, steps, seed=None, sign=1.0, noise=np.sqrt(2), order="score first",
-              reseed=False, extra=0, dtype=np.float64):
+              reseed=False, extra=0, dtype=np.float64, drift=1.0, score_at_start=False, out=np.float32):
     rng = np.random.default_rng(seed)
     x = np.array(x_start, dtype=np.float32)
+    first_score = np.asarray(score(x))
     for _ in range(steps + extra):
         if reseed:
             rng = np.random.default_rng(seed)
         z = noise * np.sqrt(step_size) * rng.standard_normal(x.shape, dtype=dtype)
         if order == "score first":
-            x = x + sign * step_size * np.asarray(score(x)) + z
+            x = x + sign * drift * step_size * (first_score if score_at_start else np.asarray(score(x))) + z
         else:
             x = x + z
             x = x + sign * step_size * np.asarray(score(x))
+        x = x.astype(out)
     return x
 
 
@@ -73,7 +75,8 @@ WRONG = {
     ],
     "tweedie_score": [
         Mistake(lambda d, x, s: (np.asarray(x) - d(x)) / s**2, "the sign is flipped", public=True),
-        Mistake(lambda d, x, s: (d(x) - np.asarray(x)) / s, "divided by sigma", public=True),
+        Mistake(lambda d, x, s: (d(x) - np.asarray(x)) / s, "divided by sigma: divide by the variance", public=True),
+        Mistake(lambda d, x, s: (d(x) - np.asarray(x)) / (2 * s**2), "divided by 2 * sigma**2", public=True),
         Mistake(lambda d, x, s: d(x) - np.asarray(x), "division by sigma**2 is missing", public=True),
         Mistake(lambda d, x, s: (d(x) - np.asarray(x)) / 0.25, "with the sigma passed in"),
     ],
@@ -87,5 +90,8 @@ WRONG = {
         Mistake(lambda *a, **k: _langevin(*a, **k, sign=-1.0), "the steps go down the score"),
         Mistake(lambda *a, **k: _langevin(*a, **k, order="noise first"), "the score is taken after the noise"),
         Mistake(lambda *a, **k: _langevin(*a, **k, extra=-1), "one step too few"),
+        Mistake(lambda *a, **k: _langevin(*a, **k, score_at_start=True), "the score is taken once, at x_start"),
+        Mistake(lambda *a, **k: _langevin(*a, **k, drift=0.5), "the score term is halved"),
+        Mistake(lambda *a, **k: _langevin(*a, **k, out=np.float64), "expected float32", public=True),
     ],
 }

@@ -205,7 +205,7 @@ def save_run(model, history, info, out):
 # The validation images are the profile's own held-out ones.
 REGIME_BUDGETS = {
     "smoke": (256, 2, (42, 1)),
-    "quick": (2_000, 10, (42, 1, 2)),
+    "quick": (2_000, 5, (42, 1, 2)),
     "full": (15_000, 6, (42, 1, 2)),
 }
 

@@ -133,11 +133,11 @@ def _minutes_range(recorded):
 
 
 CLAIMS = [
-    Claim("the lesson's three seeds gave -1.0% ± 1.5%, and five seeds of the same budget -0.1% ± 1.0%: within one "
+    Claim("the lesson's three seeds gave -0.3% ± 1.0%, and five seeds of the same budget -0.2% ± 0.6%: within one "
           "standard error of 0", _lesson_gaps),
     Claim("more than about 4.3 standard errors away (Student's $t$ with 2 degrees of freedom); with five seeds, 2.8",
           _yardsticks),
-    Claim("exceed about 4.3 standard errors, some six percent", _detectable),
+    Claim("exceed about 4.3 standard errors, some four percent", _detectable),
     Claim("(15,000 images, 6 epochs, three seeds;", _profile_budget_words),
     Claim("the course measured +1.0% ± 0.3%", lambda r: f"the course measured {_gap(_profile_budget())}"),
     Claim("$t$ = 4.1 on 2 degrees of freedom, two-sided $p$ = 0.06", _profile_test),

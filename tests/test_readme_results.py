@@ -4,6 +4,7 @@ import json
 import re
 
 from autograder.course import ROOT
+from tests.prose import lesson_times
 
 EVALUATION = json.loads((ROOT / "results" / "full" / "evaluation.json").read_text())
 README = (ROOT / "README.md").read_text()
@@ -64,14 +65,11 @@ def test_the_grading_speed_quoted_is_the_recorded_run():
 
 def test_the_lesson_times_are_the_recorded_run():
     """lessons/README.md's table of run times is results/lesson_times.txt, lesson by lesson."""
-    record = (ROOT / "results" / "lesson_times.txt").read_text()
-    times = {}
-    for profile, lesson, total, slowest in re.findall(r"^(quick|smoke) +(\S+) +(\d+) s +slowest cell +(\d+) s", record, re.M):
-        times[profile, lesson] = (total, slowest)
+    times = lesson_times()
     lessons = sorted({lesson for _, lesson in times})
     assert lessons == [p.name for p in sorted((ROOT / "lessons").iterdir()) if p.is_dir()], "a lesson has no recorded time"
     readme = (ROOT / "lessons" / "README.md").read_text()
     for lesson in lessons:
-        (quick, slowest), (smoke, _) = times["quick", lesson], times["smoke", lesson]
+        (quick, slowest, _), (smoke, _, _) = times["quick", lesson], times["smoke", lesson]
         row = f"| `{lesson}` | {quick} s | {slowest} s | {smoke} s |"
         assert row in readme, f"lessons/README.md should have the row {row}"

@@ -49,6 +49,15 @@ class Recorded:
 NUMBER = re.compile(r"(?<![\w.])(?:\d[\d,]*\.\d+|\d+(?:\.\d+)?\s?%|\d+(?:\.\d+)?\s?(?:x|×)(?![\w])|\d+(?:\.\d+)? times)")
 
 
+def lesson_times():
+    """``{(profile, lesson): (total s, slowest cell's s, its first line)}`` from results/lesson_times.txt, the last
+    measurement of each winning (benchmarks/lesson_times.py writes one line per lesson and profile)."""
+    record = (ROOT / "results" / "lesson_times.txt").read_text()
+    pattern = r"^(quick|smoke) +(\S+) +(\d+) s +slowest cell +(\d+) s: (.*)$"
+    return {(profile, lesson): (int(total), int(slowest), cell)
+            for profile, lesson, total, slowest, cell in re.findall(pattern, record, re.M)}
+
+
 def quoted_numbers(markdown):
     """The numbers a piece of Markdown quotes, outside code spans, code blocks and LaTeX."""
     text = re.sub(r"```.*?```", " ", markdown, flags=re.S)

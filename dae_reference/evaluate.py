@@ -20,12 +20,12 @@ its nonlinearity is worth.
 """
 
 import numpy as np
-from scipy import ndimage, special
+from scipy import ndimage
 from skimage.metrics import structural_similarity
 from skimage.restoration import denoise_tv_chambolle
 
 from dae_reference.data import CLASS_NAMES
-from dae_reference.noise import add_gaussian_noise
+from dae_reference.noise import add_gaussian_noise, clipped_noise_mean
 
 BLUR_SIGMAS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 TV_WEIGHTS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6)
@@ -170,40 +170,13 @@ def tune(denoiser, grid, x_noisy, x_clean):
     return grid[int(np.argmin(losses))]
 
 
-def clipped_mean(x, sigma):
-    """The mean a clean pixel ``x`` has after clipped Gaussian noise: ``m(x) = E[clip(x + sigma Z, 0, 1)]``.
-
-    With ``a = -x / sigma``, ``b = (1 - x) / sigma`` and ``Phi``, ``phi`` the
-    standard normal CDF and density, ``m(x) = x (Phi(b) - Phi(a))
-    + sigma (phi(a) - phi(b)) + 1 - Phi(b)``: the noisy value where it falls
-    inside [0, 1], plus 1 where it falls above. ``m`` increases
-    (``m'(x) = Phi(b) - Phi(a) > 0``) from ``m(0) > 0`` to ``m(1) < 1``: clipping
-    pulls every pixel toward 0.5 (by 0.195 at 0 and at 1 for ``sigma = 0.5``).
-
-    Parameters
-    ----------
-    x : float array, any shape, values in [0, 1]
-    sigma : float >= 0
-        Standard deviation of the noise before clipping.
-
-    Returns
-    -------
-    float64 array of the shape of ``x``
-    """
-    x, sigma = np.asarray(x, dtype=np.float64), _check_sigma(sigma)
-    if sigma == 0:
-        return np.clip(x, 0.0, 1.0)
-    a, b = -x / sigma, (1.0 - x) / sigma
-    density = lambda t: np.exp(-0.5 * t**2) / np.sqrt(2 * np.pi)  # noqa: E731
-    return x * (special.ndtr(b) - special.ndtr(a)) + sigma * (density(a) - density(b)) + special.ndtr(-b)
-
-
 def unclip(y, sigma, grid_size=4001):
-    """Undo the bias of clipped noise: the ``x`` in [0, 1] with ``clipped_mean(x, sigma) = y``, per pixel.
+    """Undo the bias of clipped noise: the ``x`` in [0, 1] with ``clipped_noise_mean(x, sigma) = y``, per pixel.
 
-    ``m = clipped_mean`` increases, so it is inverted by linear interpolation
-    in a table of ``m`` on ``grid_size`` values of ``x`` evenly spaced in
-    [0, 1] (error below 1e-6 for ``sigma = 0.5``). Values below ``m(0)`` map
+    ``m = clipped_noise_mean`` (``noise.py``) increases
+    (``m'(x) = Phi(b) - Phi(a) > 0``) from ``m(0) > 0`` to ``m(1) < 1``: clipping
+    pulls every pixel toward 0.5. It is inverted by linear interpolation in a
+    table of ``m`` on ``grid_size`` values of ``x`` evenly spaced in [0, 1] (error below 1e-6 for ``sigma = 0.5``). Values below ``m(0)`` map
     to 0 and values above ``m(1)`` to 1. Apply it to a *smoothed* noisy
     image, whose pixels estimate ``m`` of the clean pixels around them; on
     raw noisy pixels, which are often outside ``[m(0), m(1)]``, it mostly
@@ -222,7 +195,7 @@ def unclip(y, sigma, grid_size=4001):
     if _check_sigma(sigma) == 0:
         raise ValueError(f"sigma={sigma!r}: with no noise there is no bias to undo; expected sigma > 0")
     grid = np.linspace(0.0, 1.0, grid_size)
-    return np.interp(np.asarray(y, dtype=np.float64), clipped_mean(grid, sigma), grid).astype(np.float32)
+    return np.interp(np.asarray(y, dtype=np.float64), clipped_noise_mean(grid, sigma), grid).astype(np.float32)
 
 
 def fit_lookup(estimate, clean, bins=LOOKUP_BINS):
@@ -406,7 +379,7 @@ def fair_baselines(x_train, sigma=0.5, seed=0, n_tune=500, n_fit=None):
     denoisers : dict of name -> function ``(n, 28, 28, 1) -> (n, 28, 28, 1)``
     settings : dict of name -> str, what was tuned or fitted
     """
-    from dae_reference.noise import add_gaussian_noise
+    from dae_reference.noise import add_gaussian_noise, clipped_noise_mean
 
     if not 0 < n_tune < len(x_train):
         raise ValueError(f"n_tune={n_tune!r} is invalid: expected 0 < n_tune < {len(x_train)}, the training images")

@@ -4,7 +4,7 @@
   independent noisy copies of an image. With zero-mean noise on the target,
   the minimiser of the MSE is unchanged, ``E[x | input]``; with clipped noise
   it becomes ``E[m(x) | input]``, where ``m(x) = E[clip(x + sigma Z, 0, 1)]``
-  (``dae_reference.evaluate.clipped_mean``): a black pixel is learned as
+  (``dae_reference.noise.clipped_noise_mean``, lesson 2's exercise): a black pixel is learned as
   ``m(0)``, 0.195 for ``sigma = 0.5``.
 * Tweedie's formula (Efron 2011), as Vincent (2011) links it to denoising:
   for ``x_noisy = x + sigma Z`` (unclipped), the MSE-optimal denoiser

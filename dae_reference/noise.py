@@ -112,9 +112,8 @@ def clipped_noise_mean(x, sigma):
     which cancels to 0 for large ``b`` (here only below 1e-16 of a pixel). At
     ``sigma = 0`` the formula is 0 / 0 where ``x`` is 0 or 1: the limit
     ``clip(x, 0, 1)`` is returned instead. ``m(x) - x`` is the bias clipping adds
-    to a pixel of value ``x``: ``m(0) = 0.195`` for ``sigma = 0.5``. The baselines
-    keep a copy of their own, ``evaluate.clipped_mean``, so that they use no
-    graded function.
+    to a pixel of value ``x``: ``m(0) = 0.195`` for ``sigma = 0.5``. The baselines'
+    correction (``evaluate.unclip``) inverts it.
 
     Parameters
     ----------

@@ -247,12 +247,39 @@ def lesson_notebooks():
 # The plan: what goes into the image and what into each lesson's release ----------------------------
 
 
+def answer_parts(modules, graded, imports, whole):
+    """The functions a graded function uses that no lesson up to its own needs: ``{(module, name)}``.
+
+    ``error_report`` (lesson 5) is ``reconstruction_errors`` and ``per_class_mse``
+    put together; lesson 6 is the first to use those. In the image from lesson 1
+    on, they would be most of lesson 5's answer, ready to import. Such a piece
+    comes with the releases after its lesson instead, like the answer itself. A
+    piece that a lesson up to its own imports (lesson 6's ``class_disparity``,
+    one line of ``audit``) is shown by that lesson and ships in the image.
+    ``whole``: the bindings every lesson has, the modules shipped whole.
+    """
+    first_needed = {key: 1 for key in closure(modules, whole)}
+    for lesson, wanted in sorted(imports.items()):
+        for key in closure(modules, wanted):
+            first_needed.setdefault(key, lesson)
+    parts = set()
+    for key, lesson in graded.items():
+        for module, name in closure(modules, {key}) - set(graded):
+            node = modules[module].bindings.get(name) if module in modules else None
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and first_needed.get((module, name), lesson + 1) > lesson:
+                parts.add((module, name))
+    return parts
+
+
 class Plan:
     def __init__(self):
         self.modules = reference_modules()
         self.graded = graded_functions(self.modules)
-        self.tainted = tainted(self.modules, self.graded)
         self.imports = {lesson: lesson_imports(path) for lesson, path in lesson_notebooks().items()}
+        untainted_modules = [m for m in self.modules if not any(k[0] == m for k in tainted(self.modules, self.graded))]
+        whole = {(m, name) for m in untainted_modules for name in self.modules[m].bindings}
+        # What the image must not hold: the graded functions, what uses them, and the pieces only they use so far.
+        self.tainted = tainted(self.modules, set(self.graded) | answer_parts(self.modules, self.graded, self.imports, whole))
         everything = set().union(*self.imports.values())
         # A module without graded code ships whole, so what its functions use in other modules ships too (e.g.
         # config.get_profile imports device.gpu_available inside its body). Nothing untainted uses a tainted binding.

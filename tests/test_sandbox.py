@@ -25,7 +25,8 @@ import pytest
 
 from autograder import cli, runner, sandbox
 from autograder.course import ROOT, solution_path
-from tests.submissions.attacks import ATTACKS, EXITS_IN_CHECK, FORGERIES, HARMFUL, LESSON, attack_notebook
+from tests.submissions.attacks import (ATTACKS, BORROWED, BORROWED_EXERCISE, EXITS_IN_CHECK, FORGERIES, HARMFUL, LESSON,
+                                       attack_notebook)
 
 needs_sandbox = pytest.mark.skipif(sandbox.probe() is not None, reason=f"no sandbox here: {sandbox.probe()}")
 FULL_MARKS = 14.0  # lesson 2's points: 4 + 3 + 3 + 2 + 2 graded by the CLI (the written answer is graded by hand)
@@ -150,13 +151,13 @@ def refused(grades, name):
 
 @pytest.fixture(scope="module")
 def sandboxed(tmp_path_factory):
-    return grade_attacks(tmp_path_factory.mktemp("sandboxed"), [*ATTACKS, *FORGERIES, EXITS_IN_CHECK], "required")
+    return grade_attacks(tmp_path_factory.mktemp("sandboxed"), [*ATTACKS, *FORGERIES, EXITS_IN_CHECK, BORROWED], "required")
 
 
 @pytest.fixture(scope="module")
 def unsandboxed(tmp_path_factory):
     names = [name for name in ATTACKS if name not in HARMFUL]
-    return grade_attacks(tmp_path_factory.mktemp("unsandboxed"), [*names, *FORGERIES], "off")
+    return grade_attacks(tmp_path_factory.mktemp("unsandboxed"), [*names, *FORGERIES, BORROWED], "off")
 
 
 @needs_sandbox
@@ -200,6 +201,19 @@ def test_quitting_the_kernel_in_a_graded_call_costs_that_exercise_only(sandboxed
 def test_a_forgery_earns_nothing(sandboxed, name):
     """A wrong psnr with code that forges its points earns what the wrong psnr earns: none of its 2."""
     assert float(sandboxed["grades"][name]["score"]) == FULL_MARKS - 2
+
+
+@needs_sandbox
+@pytest.mark.slow
+def test_an_answer_borrowed_from_the_reference_earns_nothing(sandboxed, unsandboxed):
+    """clipped_noise_mean handed in as the reference's, imported at the top of its cell: the grader's look at the
+    function's own source misses it, and without the sandbox (the full reference in reach) it earns its 2 points.
+    The sandboxed kernel sees the student edition, which holds no answer: the import fails, with a message."""
+    flags = sandboxed["grades"][BORROWED]["flags"]
+    print(flags)
+    assert float(sandboxed["grades"][BORROWED]["score"]) == FULL_MARKS - 2
+    assert f"cell {BORROWED_EXERCISE} raised ImportError" in flags and "not in the student edition" in flags
+    assert float(unsandboxed["grades"][BORROWED]["score"]) == FULL_MARKS
 
 
 @needs_sandbox

@@ -20,6 +20,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograder import core
@@ -226,12 +227,124 @@ def test_grade_is_absent_with_a_clear_message(context):
     assert "RuntimeError: grade('mse', ...) runs only in the instructor's grader" in result.stderr.strip().splitlines()[-1]
 
 
+# Exercises whose answer is a value computed from arrays and numbers, which a shipped function could compute too.
+# The others return a Keras model or a training (build_*, compile_, train_*, training_result, choose_precision,
+# error_curves, noise_robustness): no value to compare, and no shipped function builds those networks.
+VALUE_EXERCISES = ["mse", "compression_ratio", "pca_reconstruct", "add_gaussian_noise", "add_masking_noise",
+                   "add_salt_and_pepper_noise", "psnr", "clipped_noise_mean", "conv2d_params", "receptive_field",
+                   "regime_gap", "error_report", "evaluate_denoiser", "add_blind_noise", "nearest_neighbor_distance",
+                   "audit", "linear_probe", "noise2noise_pairs", "tweedie_score", "langevin_sample"]
+# A shipped function that computes an exercise's answer on purpose, and why. Any other is a leak.
+SHIPPED_ON_PURPOSE = {
+    ("dae_reference.drift.corrupt", "add_gaussian_noise"):
+        "lesson 1 needs the tutorial's noise, clip(x + sigma * N(0, 1), 0, 1), and states it, before lesson 2 asks "
+        "for it (with clip=False, dtype and seeding besides)",
+}
+
+
+def same_value(a, b):
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    try:
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and a.dtype.kind in "biuf" and b.dtype.kind in "biuf" and np.allclose(a, b, equal_nan=True)
+    except (TypeError, ValueError):
+        return False
+
+
+def answers_the_checks_ask_for(name):
+    """``[(args, kwargs, the reference's answer)]``: every call the checks of exercise ``name`` make."""
+    import copy
+    import importlib
+
+    module, function = next(key for key in student_build.Plan().graded if key[1] == name)
+    reference, calls = getattr(importlib.import_module(module), function), []
+
+    def answer(*args, **kwargs):
+        result = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        calls.append((copy.deepcopy(args), copy.deepcopy(kwargs), result))
+        return result
+
+    answer.__name__ = name
+    results = core.run_parts(name, answer)
+    assert all(r.earned == r.part.points for r in results), [r.message for r in results if r.message]
+    return calls
+
+
+@pytest.fixture(scope="module")
+def shipped_functions():
+    """``{qualified name: function}``: every function of the reference that the student image ships."""
+    import importlib
+    import inspect
+
+    plan, found = student_build.Plan(), {}
+    for module, name in sorted(plan.in_image):
+        value = getattr(importlib.import_module(module), name, None) if not name.startswith("import:") else None
+        if inspect.isfunction(value) and value.__module__ == module:
+            found[f"{module}.{name}"] = value
+    assert "dae_reference.evaluate.reconstruction_errors" not in found  # lesson 5's error_report is built from it
+    assert len(found) > 20
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", VALUE_EXERCISES)
+def test_no_shipped_function_computes_an_exercise_answer(name, shipped_functions):
+    """The image holds no graded function, and no copy of one under another name: on every call that the
+    exercise's checks make, no function the image ships (lessons 1 to 7 alike) returns the reference's answer.
+    (A copy of lesson 2's clipped_noise_mean, evaluate.clipped_mean, was shipped until this test.)"""
+    import inspect
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    calls = answers_the_checks_ask_for(name)
+    assert calls, f"the checks of {name} never called the answer"
+    copies = []
+    for qualname, function in shipped_functions.items():
+        signature, compared = inspect.signature(function), 0
+        for args, kwargs, expected in calls:
+            try:
+                signature.bind(*args, **kwargs)
+            except TypeError:
+                continue
+            try:
+                with warnings.catch_warnings(), np.errstate(all="ignore"), core.quiet():
+                    warnings.simplefilter("ignore")
+                    got = function(*args, **kwargs)
+            except Exception:
+                got = None
+            finally:
+                plt.close("all")
+            if not same_value(got, expected):
+                break
+            compared += 1
+        else:
+            if compared >= 2 and (qualname, name) not in SHIPPED_ON_PURPOSE:
+                copies.append(f"{qualname} returns what {name} returns on all {compared} calls it takes")
+    assert not copies, "\n".join(copies)
+
+
 @pytest.mark.parametrize("lesson", range(1, len(LESSONS) + 1))
 def test_no_release_reveals_its_own_or_a_later_answer(lesson):
     plan = student_build.Plan()
     revealed = plan.revealed()[lesson]
     own = [(m, n, k) for m, n, k in revealed if k >= lesson]
     assert not own, own
+
+
+def test_deploy_readme_lists_what_each_release_reveals():
+    """The instructor releases a lesson only after the lessons whose answers it reveals: deploy/README.md's table."""
+    readme = (ROOT / "deploy" / "README.md").read_text()
+    table = {int(lesson): set(re.findall(r"`(\w+)`", cells))
+             for lesson, cells in re.findall(r"^\| lesson (\d) \| (.*) \|$", readme, re.M)}
+    revealed = {lesson: {name for _, name, _ in items} for lesson, items in student_build.Plan().revealed().items() if items}
+    assert table == revealed
 
 
 def test_the_earlier_answers_let_the_lessons_import_in_the_student_image(context, tmp_path):

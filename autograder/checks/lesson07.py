@@ -3,7 +3,8 @@
 import numpy as np
 
 from autograder.core import Exercise, Wrong, as_array, expect_close, expect_shape
-from dae_reference import evaluate, generation
+from dae_reference import generation
+from dae_reference import noise as noise_models
 
 LESSON = "07_denoising_to_generation"
 rng = np.random.default_rng
@@ -110,14 +111,14 @@ def _pairs_clipped(fn):
                         "clip=True clip both copies with np.clip(..., 0, 1)")
     _expect_noisy(targets - x, "targets", what)
     _expect_noisy(inputs - x, "inputs", what)
-    expected = float(evaluate.clipped_mean(0.0, sigma))
+    expected = float(noise_models.clipped_noise_mean(0.0, sigma))
     black = x == 0
     for array, name in ((inputs, "inputs"), (targets, "targets")):
         got = float(array[black].mean())
         if abs(got - expected) > BLACK_MEAN_TOLERANCE:
             raise Wrong(f"{what}'s {name} average {got:.3f} on black pixels, expected m(0) = {expected:.3f}, the mean "
                         "of clip(0 + sigma * Z, 0, 1): add sigma * N(0, 1) noise, then clip")
-    mean = evaluate.clipped_mean(x, sigma)  # what each copy averages, pixel by pixel
+    mean = noise_models.clipped_noise_mean(x, sigma)  # what each copy averages, pixel by pixel
     _expect_independent(inputs - mean, targets - mean, what)
 
 

@@ -1,6 +1,6 @@
 """The numbers lesson 7's prose quotes (see tests/prose/__init__.py).
 
-m(0) comes from the closed form (``dae_reference.evaluate.clipped_mean``); the
+m(0) comes from the closed form (``dae_reference.noise.clipped_noise_mean``); the
 background means from ``results/quick/noise2noise.json``, written by
 ``python -m dae_reference record noise2noise``: the lesson's Noise2Noise runs
 (quick profile, seeds 0, 1 and 2), each also trained on clean targets and from clipped inputs to
@@ -11,7 +11,7 @@ import json
 import statistics
 
 from autograder.course import ROOT
-from dae_reference.evaluate import clipped_mean
+from dae_reference.noise import clipped_noise_mean
 from dae_reference.generation import CONTROL_ARM
 from tests.prose import Claim
 
@@ -30,7 +30,7 @@ def _recorded_means(recorded):
 
 
 CLAIMS = [
-    Claim("0.195", lambda r: f"{float(clipped_mean(0.0, 0.5)):.3f}"),
+    Claim("0.195", lambda r: f"{float(clipped_noise_mean(0.0, 0.5)):.3f}"),
     Claim("average 0.06 and 0.05 on the background, the run from clipped inputs to unclipped targets 0.06, the "
           "clipped run 0.23", _recorded_means),
 ]

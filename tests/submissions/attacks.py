@@ -10,7 +10,8 @@ tests look at its effects). ``targets`` fills in the absolute paths and the
 port an attacker would have to guess: the tests make them and know them.
 
 Each entry: the code, and whether the sandbox is expected to stop it.
-``FORGERIES`` follow a wrong psnr and try to get its points anyway.
+``FORGERIES`` follow a wrong psnr and try to get its points anyway; ``BORROWED``
+hands in the reference's own answer, imported under another name.
 """
 
 import nbformat
@@ -63,6 +64,14 @@ FORGERIES = {
                         "    for part in getattr(getattr(module, 'psnr', None), 'parts', []):\n"
                         "        part.run = lambda answer, *context: None",
 }
+# A borrowed answer: clipped_noise_mean (2 points) handed in as a call to the reference's own, imported at the top of
+# the cell under another name, where the grader's look at the function's source does not reach. The kernel grading
+# it sees the student edition, which holds no graded function, nor a copy of one under another name
+# (deploy/student_build.py): the import fails and the exercise earns nothing.
+BORROWED = "borrows_the_reference"
+BORROWED_EXERCISE = "clipped_noise_mean"
+BORROWED_CELL = ("from dae_reference.noise import clipped_noise_mean as exact_mean\n\n\n"
+                 "def clipped_noise_mean(x, sigma):\n    return exact_mean(x, sigma)\n")
 WRONG_PSNR = "    return 0.0  # wrong on purpose: the forgery below tries to get its points anyway"
 # Not an isolation attack, and not stopped by the sandbox: psnr quits the kernel when the hidden test calls it.
 EXITS_IN_CHECK = "exits_in_check"
@@ -78,7 +87,10 @@ def attack_notebook(name, targets):
     notebook = nbformat.read(solution_path(LESSON), as_version=4)
     notebook.cells = [c for c in notebook.cells if c.cell_type != "code" or c.metadata.get("nbgrader")]
     cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == EXERCISE)
-    if name == EXITS_IN_CHECK:  # grading calls psnr only in its hidden test cell
+    if name == BORROWED:
+        borrowed = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == BORROWED_EXERCISE)
+        borrowed.source = BORROWED_CELL
+    elif name == EXITS_IN_CHECK:  # grading calls psnr only in its hidden test cell
         cell.source = cell.source.replace("### BEGIN SOLUTION", "### BEGIN SOLUTION\n    import os\n    os._exit(3)")
         assert "os._exit" in cell.source
     elif name in FORGERIES:

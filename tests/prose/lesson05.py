@@ -11,6 +11,7 @@ run's (``recorded.metrics``).
 
 import functools
 import json
+import re
 
 import numpy as np
 
@@ -111,6 +112,9 @@ MATRIX_CLAIMS = [
     in_every_run("though below the masked input's, stayed well above its error on Gaussian noise",
                  lambda run: run["other_noise"]["masking, 25% of pixels"]["input"]
                  > run["other_noise"]["masking, 25% of pixels"]["denoised"] > 1.5 * gaussian_at_own_level(run)),
+    Claim("25% of the pixels masked against 10% turned to salt or pepper", lambda recorded: "{} of the pixels masked "
+          "against {} turned to salt or pepper".format(*(re.search(r"(\d+%) of pixels", name).group(1) for name in sorted(
+              sigma_matrix_record()["runs"]["0"]["other_noise"])))),
     in_every_run("the error after denoising was clearly higher than on the test garments at the same noise",
                  lambda run: run["own_image"]["denoised"] > 1.5 * gaussian_at_own_level(run)),
 ]

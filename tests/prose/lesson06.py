@@ -99,6 +99,21 @@ def _probe_means(images="clean", n_components=64):
     return derive
 
 
+def _more_dimensions(recorded):
+    """How each representation's mean accuracy (4,000 images, clean) moves from 64 to 256 dimensions."""
+    def means(n_components):
+        runs = _probe_runs(recorded, "clean", n_components, n_train=4000)
+        return {name: sum(r["accuracy"][name] for r in runs) / len(runs) for name in runs[0]["accuracy"]}
+
+    low, high = means(64), means(256)
+    codes_gain = all(high[name] > low[name] for name in ("trained code", "random code"))
+    pixels_lose = 0 < low["pixels"] - high["pixels"] < 0.02
+    order_stays = sorted(low, key=low.get) == sorted(high, key=high.get)
+    if codes_gain and pixels_lose and order_stays:
+        return "the two codes gain and the pixels lose a little, so the order stays"
+    return f"at 64 dimensions {low}, at 256 {high}"
+
+
 def _trained_leads_on_noisy(recorded):
     runs = _probe_runs(recorded, "noisy")
     leads = sum(r["accuracy"]["trained code"] > max(r["accuracy"]["pixels"], r["accuracy"]["random code"]) for r in runs)
@@ -133,6 +148,7 @@ CLAIMS = [
           _code_beats_pixels),
     Claim("the random encoder scores higher than the trained one in 4 of the 6", _random_beats_trained),
     Claim("pixels 0.815, the trained code 0.838 and the random code 0.841", _probe_means()),
+    Claim("the two codes gain and the pixels lose a little, so the order stays", _more_dimensions),
     Claim("pixels 0.807, the trained code 0.854 and the random code 0.865", _probe_means(n_components=256)),
     Claim("pixels 0.740, the trained code 0.773 and the random code 0.719", _probe_means("noisy")),
     Claim("the trained code ahead of both in each of the 3 draws", _trained_leads_on_noisy),

@@ -81,10 +81,10 @@ def environment_key():
     """What an environment-dependent reference reads: the first GPU's compute capability, or None."""
     import tensorflow as tf
 
-    gpus = tf.config.list_physical_devices("GPU")
-    if not gpus:
+    devices = tf.config.list_physical_devices("GPU")
+    if not devices:
         return None
-    return tuple(tf.config.experimental.get_device_details(gpus[0]).get("compute_capability", (0, 0)))
+    return tuple(tf.config.experimental.get_device_details(devices[0]).get("compute_capability", (0, 0)))
 
 
 def recorded():

@@ -206,14 +206,17 @@ def test_a_forgery_earns_nothing(sandboxed, name):
 @needs_sandbox
 @pytest.mark.slow
 def test_an_answer_borrowed_from_the_reference_earns_nothing(sandboxed, unsandboxed):
-    """clipped_noise_mean handed in as the reference's, imported at the top of its cell: the grader's look at the
-    function's own source misses it, and without the sandbox (the full reference in reach) it earns its 2 points.
-    The sandboxed kernel sees the student edition, which holds no answer: the import fails, with a message."""
+    """clipped_noise_mean handed in as the reference's, imported at the top of its cell. The grader's look at the
+    function's own source misses it; the cell is flagged for the instructor, and without the sandbox (the full
+    reference in reach) it earns its 2 points. The sandboxed kernel sees the student edition, which holds no answer:
+    the import fails, and the grade says why."""
     flags = sandboxed["grades"][BORROWED]["flags"]
     print(flags)
     assert float(sandboxed["grades"][BORROWED]["score"]) == FULL_MARKS - 2
-    assert f"cell {BORROWED_EXERCISE} raised ImportError" in flags and "not in the student edition" in flags
+    assert f"cell {BORROWED_EXERCISE} raised ImportError: cannot import name '{BORROWED_EXERCISE}'" in flags
+    assert f"imports the reference implementation (dae_reference) in {BORROWED_EXERCISE}" in flags
     assert float(unsandboxed["grades"][BORROWED]["score"]) == FULL_MARKS
+    assert f"imports the reference implementation (dae_reference) in {BORROWED_EXERCISE}" in unsandboxed["grades"][BORROWED]["flags"]
 
 
 @needs_sandbox

@@ -371,6 +371,17 @@ def _levels(noisy, x):
     return np.std((noisy.astype(np.float64) - x).reshape(len(x), -1), axis=1)
 
 
+def _expect_new_noise_per_image(noise, levels, what):
+    """Each image has noise of its own: the same pattern scaled by each image's level is one draw, not n."""
+    flat = noise.reshape(len(noise), -1)[levels > 0.05]
+    unit = flat / np.linalg.norm(flat, axis=1, keepdims=True)
+    correlation = float(np.mean(np.sum(unit[1:] * unit[:-1], axis=1)))  # neighbouring images' patterns
+    if correlation > 0.5:
+        raise Wrong(f"in {what} every image has the same noise pattern, scaled by its level (correlation "
+                    f"{correlation:.2f} between images): draw the noise once for the whole batch, "
+                    "rng.standard_normal(x.shape), from one generator; a new default_rng(seed) per image repeats the draw")
+
+
 def _kurtosis(noise, min_level=0.0):
     """The mean over images of their noise's kurtosis, E[n^4] / E[n^2]^2 (3 for a Gaussian), for images whose
     level is above ``min_level``."""
@@ -405,6 +416,7 @@ def _blind_levels(fn):
         raise Wrong(f"{what} gave the images back unchanged: add sigma_i * N(0, 1) to image i")
     levels = _levels(noisy, x)
     _judge_spread(levels, noisy.astype(np.float64) - x, what)
+    _expect_new_noise_per_image(noisy.astype(np.float64) - x, levels, what)
     if levels.max() > BLIND_LEVEL_SLACK * 0.2:
         raise Wrong(f"in {what} some images have noise of standard deviation {levels.max():.3f}, above max_sigma=0.2: "
                     "no level may exceed max_sigma; draw each image's sigma uniformly from [0, max_sigma], "

@@ -196,15 +196,20 @@ def _zero_score(x):
     return np.zeros_like(np.asarray(x))
 
 
-def _sample(fn, score, x_start, step_size, steps, seed, what):
-    got = as_array(fn(score, x_start.copy(), step_size, steps, seed=seed), what)
+def _sample(fn, score, x_start, step_size, steps, seed, what, keeps_input=False):
+    """The student's samples; with ``keeps_input`` (one part's worth), also that x_start is left as it was."""
+    given = x_start.copy()
+    got = as_array(fn(score, given, step_size, steps, seed=seed), what)
+    if keeps_input and not np.array_equal(given, x_start):
+        raise Wrong(f"{what} changed x_start in place (x = x_start, then x += ..., updates the caller's array: the "
+                    "figure's start row would show the end): start from a copy, x = np.array(x_start, dtype=np.float32)")
     expect_shape(got, x_start.shape, what, "one value per pixel of x_start")
     return got
 
 
 @langevin_sample.part(1, public=True)
 def _noise_steps(fn):
-    """steps=0 returns x_start; with a zero score each step adds sqrt(2 * step_size) * z, z from default_rng(seed); float32"""
+    """steps=0 returns x_start; with a zero score each step adds sqrt(2 * step_size) * z, z from default_rng(seed); float32; x_start is left unchanged"""
     x_start = _images(95, (4, 6, 6, 1))
     what = "langevin_sample(score, x_start, step_size=0.01, steps=0, seed=1)"
     expect_close(_sample(fn, _zero_score, x_start, 0.01, 0, 1, what), x_start, what, rtol=1e-6, atol=1e-6,
@@ -215,7 +220,7 @@ def _noise_steps(fn):
     moved = expected.astype(np.float64) - x_start
     draws32 = rng(2)
     float32_draws = x_start + sum(np.sqrt(0.02) * draws32.standard_normal(x_start.shape, dtype=np.float32) for _ in range(5))
-    got = _sample(fn, _zero_score, x_start, 0.01, 5, 2, what)
+    got = _sample(fn, _zero_score, x_start, 0.01, 5, 2, what, keeps_input=True)
     expect_close(got, expected, what, rtol=1e-5, atol=1e-5, likely={
         "x did not move: the noise term sqrt(2 * step_size) * z is missing; without it the steps climb to a peak "
         "of the density and stop there, they do not sample": x_start,

@@ -87,6 +87,14 @@ class _Global:
     standard_normal = staticmethod(lambda *a, **k: np.random.standard_normal(*a, **k))
 
 
+def _blind_one_pattern(x, max_sigma=0.8, seed=None):
+    """A new generator with the same seed for every image: one noise pattern, scaled by each image's level."""
+    x = np.asarray(x, dtype=np.float32)
+    sigmas = np.random.default_rng(seed).uniform(0, max_sigma, size=len(x))
+    noisy = [x[i] + sigmas[i] * np.random.default_rng(seed).standard_normal(x[i].shape) for i in range(len(x))]
+    return np.clip(np.stack(noisy), 0, 1).astype(np.float32)
+
+
 WRONG = {
     "error_report": [
         Mistake(_report(errors=lambda a, b: np.mean((np.asarray(a) - b) ** 2, axis=0)), "one mean squared error per image", public=True),
@@ -135,6 +143,7 @@ WRONG = {
         Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, shape="uniform"), "not Gaussian", public=True),
         Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, shape="laplace"), "not Gaussian", public=True),
         Mistake(lambda x, max_sigma=0.8, seed=None: x, "unchanged", public=True),
+        Mistake(_blind_one_pattern, "every image has the same noise pattern", public=True),
         Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, clip=False), "clip the noisy images"),
         Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, axes=(-1, 1, 1, 1)), "broadcast against the wrong"),
         Mistake(lambda x, max_sigma=0.8, seed=None: _blind(x, max_sigma, seed, generator=_Global), "np.random's global state"),

@@ -62,6 +62,15 @@ def _langevin(score, x_start, step_size, steps, seed=None, sign=1.0, noise=np.sq
     return x
 
 
+def _langevin_in_place(score, x_start, step_size, steps, seed=None):
+    """Right samples, but x starts as x_start itself and += writes every step into the caller's array."""
+    rng = np.random.default_rng(seed)
+    x = x_start
+    for _ in range(steps):
+        x += step_size * np.asarray(score(x)) + np.sqrt(2 * step_size) * rng.standard_normal(x.shape)
+    return x
+
+
 WRONG = {
     "noise2noise_pairs": [
         Mistake(_same_draw, "the same draw", public=True),
@@ -93,5 +102,6 @@ WRONG = {
         Mistake(lambda *a, **k: _langevin(*a, **k, score_at_start=True), "the score is taken once, at x_start"),
         Mistake(lambda *a, **k: _langevin(*a, **k, drift=0.5), "the score term is halved"),
         Mistake(lambda *a, **k: _langevin(*a, **k, out=np.float64), "expected float32", public=True),
+        Mistake(_langevin_in_place, "changed x_start in place", public=True),
     ],
 }

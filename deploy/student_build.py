@@ -587,6 +587,19 @@ with that lesson's release, in the folder `earlier_answers/` beside its notebook
 """
 
 
+def lessons_section():
+    """README.md's table of the lessons, their graded functions and experiments, which lessons/README.md links to."""
+    lines = (ROOT / "README.md").read_text().splitlines()
+    start = lines.index("## The lessons")
+    table = []
+    for line in lines[start + 1:]:
+        if line.startswith("|"):
+            table.append(line)
+        elif table:
+            break
+    return "\n".join(["## The lessons", "", *table, ""])
+
+
 def write_context(out):
     """Write the student image's build context into ``out`` (a new or empty folder); return the plan."""
     out = Path(out)
@@ -636,7 +649,7 @@ def write_context(out):
     environment = (ROOT / "environment.yml").read_text().replace("-e .[gpu,course,test]", "-e .[gpu,course]")
     (out / "environment.yml").write_text(environment)
     (out / "pyproject.toml").write_text(student_pyproject())
-    (out / "README.md").write_text(STUDENT_README)
+    (out / "README.md").write_text(STUDENT_README + "\n" + lessons_section())
     return plan
 
 

@@ -204,6 +204,15 @@ def test_the_scan_finds_a_reference_module_and_a_full_check_put_back(context, se
     assert "dae_reference.noise.add_gaussian_noise" in sources and "autograder/checks/lesson04.py" in sources
 
 
+def test_the_student_readme_lists_the_lessons_that_lessons_readme_links_to(context):
+    assert "(../README.md#the-lessons)" in (context / "lessons" / "README.md").read_text()
+    readme = (context / "README.md").read_text()
+    assert "\n## The lessons\n" in readme
+    core.load_all()
+    missing = [name for name in core.EXERCISES if f"`{name}`" not in readme]
+    assert not missing, missing
+
+
 def test_dockerignore_is_honoured(context):
     (context / "lessons" / "__pycache__").mkdir(exist_ok=True)
     (context / "lessons" / "__pycache__" / "x.pyc").write_text("cached")

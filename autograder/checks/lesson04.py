@@ -425,6 +425,11 @@ def _gap_mean(fn):
                  otherwise="pair the runs by seed, fixed[i] / fresh[i] - 1, and average the gaps")
 
 
+# What the standard error is, without the line of code that Exercise 4.5 asks the student to find
+_ERROR_HINT = ("the standard error of a mean is the spread of the values, estimated for a small sample (it divides "
+               "by n - 1), over the square root of how many there are")
+
+
 def _error_mistakes(fixed, fresh):
     gap = np.asarray(fixed) / np.asarray(fresh) - 1
     n = len(gap)
@@ -449,7 +454,7 @@ def _gap_standard_error(fn):
     _, expected = train.regime_gap(_FIXED, _FRESH)
     expect_close(error, expected, f"{what}'s standard error", rtol=_RTOL, atol=1e-9,
                  likely=_error_mistakes(_FIXED, _FRESH),
-                 otherwise="the standard error of the mean gap is np.std(gaps, ddof=1) / np.sqrt(len(gaps))")
+                 otherwise=_ERROR_HINT)
 
 
 @regime_gap.part(1)
@@ -463,7 +468,7 @@ def _gap_other_runs(fn):
                  otherwise="pair the runs by seed, fixed[i] / fresh[i] - 1, and average the gaps")
     expect_close(error, expected_error, f"{what}'s standard error", rtol=_RTOL, atol=1e-9,
                  likely=_error_mistakes(fixed, fresh),
-                 otherwise="the standard error of the mean gap is np.std(gaps, ddof=1) / np.sqrt(len(gaps))")
+                 otherwise=_ERROR_HINT)
     for bad, why in [(([0.02, 0.03], [0.02, 0.03, 0.04]), "two fixed runs and three fresh ones cannot be paired"),
                      (([0.02], [0.02, 0.021, 0.022]), "one fixed run and three fresh ones cannot be paired"),
                      (([0.02], [0.021]), "one seed has no spread to give a standard error")]:

@@ -206,7 +206,7 @@ def _training_reproducible(fn):
 
 @make_datasets.part(1, public=True)
 def _training_fresh(fn):
-    """training: images shuffled, and new noise at every position and for every image each epoch"""
+    """training: every image each epoch, shuffled one by one over the whole set, with new noise at every position and for every image"""
     (first_index, first_noise), (second_index, second_noise) = _training_noise(fn, seed=3, epochs=2)
     if np.array_equal(first_index, np.arange(96)) or np.array_equal(first_index, second_index):
         raise Wrong("the training images come in the same order every epoch: shuffle them each epoch "
@@ -221,6 +221,29 @@ def _training_fresh(fn):
     if same_image.mean() > 0.5:
         raise Wrong("each image gets the same noise in every epoch: the training set was corrupted once; draw the "
                     "noise inside the pipeline, in Dataset.map, with a new stateless seed for each batch every epoch")
+    _expect_images_shuffled(fn)
+
+
+def _expect_images_shuffled(fn):
+    """Every image once an epoch, the last smaller batch kept; images shuffled one by one, over the whole set."""
+    train_ds, _ = _datasets(fn, batch_size=20, sigma=_SMALL_SIGMA, seed=5)  # 96 images: four batches of 20, one of 16
+    epochs = [[frozenset(_image_index(np.asarray(clean, dtype=np.float64), "train_ds")) for _, clean in train_ds]
+              for _ in range(2)]
+    seen = sum(len(batch) for batch in epochs[0])
+    if seen < 96:
+        raise Wrong(f"an epoch of train_ds with batch_size=20 holds {seen} of the 96 training images: the last, "
+                    "smaller batch is dropped (drop_remainder=True); keep it, so that every image is trained on")
+    if set(epochs[0]) == set(epochs[1]):
+        raise Wrong("every epoch groups the same images into the same batches, only in another order: the batches "
+                    "are shuffled, not the images; shuffle the images before .batch(batch_size)")
+    many = np.linspace(0.1, 0.9, 1000, dtype=np.float32)[:, None, None, None] * np.ones((1, 4, 4, 1), np.float32)
+    train_ds, _ = fn(many, many[:8], batch_size=50, sigma=_SMALL_SIGMA, seed=5)
+    _, clean = next(iter(train_ds))
+    first = np.rint((np.asarray(clean, dtype=np.float64)[:, 0, 0, 0] - 0.1) / 0.8 * 999)
+    if first.max() < 500:  # a full shuffle puts all 50 in the first half with probability 2 ** -50
+        raise Wrong(f"with 1,000 training images the first batch holds only images {first.min():.0f} to "
+                    f"{first.max():.0f}: the shuffle buffer is smaller than the data set, so early images come first; "
+                    "shuffle with a buffer of len(x_train)")
 
 
 compile_autoencoder = Exercise("compile_autoencoder", LESSON)

@@ -36,6 +36,22 @@ def _pipeline(x_train, seed, batch_size, corrupt, parallel=True):
             .map(corrupt, num_parallel_calls=tf.data.AUTOTUNE if parallel else None).prefetch(tf.data.AUTOTUNE))
 
 
+def _datasets_shuffled(x_train, x_val, batch_size=128, sigma=0.5, seed=42, buffer=None, drop=False, batches=False):
+    """The right pipeline with a shuffling mistake: a small ``buffer``, the last batch dropped, or whole batches
+    shuffled instead of images."""
+    def corrupt(clean, pair):
+        return tf.clip_by_value(clean + tf.random.stateless_normal(tf.shape(clean), seed=pair, stddev=sigma), 0, 1), clean
+
+    images = tf.data.Dataset.from_tensor_slices(x_train)
+    if not batches:
+        images = images.shuffle(buffer or len(x_train), seed=seed)
+    pairs = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+    train_ds = tf.data.Dataset.zip(images, pairs).map(corrupt).batch(batch_size, drop_remainder=drop)
+    if batches:
+        train_ds = train_ds.shuffle(len(x_train), seed=seed)
+    return train_ds.prefetch(2), right.make_datasets(x_train, x_val, batch_size, sigma, seed)[1]
+
+
 def _datasets_unbatched(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
     train_ds, val_ds = right.make_datasets(x_train, x_val, batch_size, sigma, seed)
     return train_ds.unbatch(), val_ds.unbatch()
@@ -177,6 +193,10 @@ WRONG = {
                 thread_ordered=True),
         Mistake(_datasets_noise_drawn_once, "repeats, position by position, every epoch", public=True),
         Mistake(_datasets_unclipped, "the noise is not clipped", public=True),
+        Mistake(lambda *a, **k: _datasets_shuffled(*a, **k, buffer=100), "the shuffle buffer is smaller", public=True),
+        Mistake(lambda *a, **k: _datasets_shuffled(*a, **k, drop=True), "the last, smaller batch is dropped", public=True),
+        Mistake(lambda *a, **k: _datasets_shuffled(*a, **k, batches=True), "the batches are shuffled, not the images",
+                public=True),
     ],
     "compile_autoencoder": [
         Mistake(_compile_sgd, "expected Adam", public=True),

@@ -176,8 +176,9 @@ def unclip(y, sigma, grid_size=4001):
     ``m = clipped_noise_mean`` (``noise.py``) increases
     (``m'(x) = Phi(b) - Phi(a) > 0``) from ``m(0) > 0`` to ``m(1) < 1``: clipping
     pulls every pixel toward 0.5. It is inverted by linear interpolation in a
-    table of ``m`` on ``grid_size`` values of ``x`` evenly spaced in [0, 1] (error below 1e-6 for ``sigma = 0.5``). Values below ``m(0)`` map
-    to 0 and values above ``m(1)`` to 1. Apply it to a *smoothed* noisy
+    table of ``m`` on ``grid_size`` values of ``x`` evenly spaced in [0, 1]
+    (error below 1e-6 for ``sigma = 0.5``). Values below ``m(0)`` map to 0 and
+    values above ``m(1)`` to 1. Apply it to a *smoothed* noisy
     image, whose pixels estimate ``m`` of the clean pixels around them; on
     raw noisy pixels, which are often outside ``[m(0), m(1)]``, it mostly
     stretches the noise.
@@ -379,7 +380,7 @@ def fair_baselines(x_train, sigma=0.5, seed=0, n_tune=500, n_fit=None):
     denoisers : dict of name -> function ``(n, 28, 28, 1) -> (n, 28, 28, 1)``
     settings : dict of name -> str, what was tuned or fitted
     """
-    from dae_reference.noise import add_gaussian_noise, clipped_noise_mean
+    from dae_reference.noise import add_gaussian_noise
 
     if not 0 < n_tune < len(x_train):
         raise ValueError(f"n_tune={n_tune!r} is invalid: expected 0 < n_tune < {len(x_train)}, the training images")

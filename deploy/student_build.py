@@ -276,8 +276,8 @@ class Plan:
         self.modules = reference_modules()
         self.graded = graded_functions(self.modules)
         self.imports = {lesson: lesson_imports(path) for lesson, path in lesson_notebooks().items()}
-        untainted_modules = [m for m in self.modules if not any(k[0] == m for k in tainted(self.modules, self.graded))]
-        whole = {(m, name) for m in untainted_modules for name in self.modules[m].bindings}
+        with_graded_code = {m for m, _ in tainted(self.modules, self.graded)}
+        whole = {(m, name) for m in self.modules if m not in with_graded_code for name in self.modules[m].bindings}
         # What the image must not hold: the graded functions, what uses them, and the pieces only they use so far.
         self.tainted = tainted(self.modules, set(self.graded) | answer_parts(self.modules, self.graded, self.imports, whole))
         everything = set().union(*self.imports.values())

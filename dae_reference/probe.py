@@ -4,7 +4,8 @@ A linear classifier trained on a representation tells how much of the class
 is readable from it by a straight cut. The baselines decide what the number
 means: the raw pixels, and the same encoder with random, untrained weights
 (random convolutions and pooling already give useful features), each reduced
-to the same number of dimensions, probed with the same training images, the
+to the same number of dimensions (in one recorded variant, each to its own,
+chosen with the regularisation), probed with the same training images, the
 same regularisation search and the same test images.
 
 ``python -m dae_reference record probe`` runs the lesson's comparison for
@@ -18,13 +19,15 @@ import numpy as np
 
 C_GRID = (0.001, 0.01, 0.1, 1.0, 10.0)  # inverse regularisation strengths tried, on a validation split of the training set
 N_COMPONENTS = 64  # dimensions every representation is reduced to before probing (PCA fitted on training images)
+DIMENSION_GRID = (32, 64, 128, 256)  # the dimensions tried where the recorded variant tunes them as C is tuned
 MAX_ITER = 1000
 RECORD_SIZES = (1000, 4000)  # training images of the recorded runs
 RECORD_SEEDS = (0, 1, 2)  # which training and test images, and the random encoder's weights
 N_TEST = 2000
 # The design's choices checked on the larger size: noisy probe images (the trained encoder only ever saw noisy
-# ones; noise of the course's level, clipped) and a larger PCA
-RECORD_VARIANTS = ({"images": "noisy", "n_components": N_COMPONENTS}, {"images": "clean", "n_components": 256})
+# ones; noise of the course's level, clipped), a larger PCA, and the dimension tuned for each representation
+RECORD_VARIANTS = ({"images": "noisy", "n_components": N_COMPONENTS}, {"images": "clean", "n_components": 256},
+                   {"images": "clean", "n_components": "tuned"})
 
 
 def linear_probe(features_train, y_train, features_test, y_test, C=1.0, seed=0):
@@ -83,6 +86,24 @@ def tuned_probe(probe, features_train, y_train, features_test, y_test, grid=C_GR
     return probe(features_train, y_train, features_test, y_test, C=best, seed=seed), best
 
 
+def tuned_dimension_probe(probe, features_train, y_train, features_test, y_test, dimensions=DIMENSION_GRID,
+                          grid=C_GRID, seed=0):
+    """Pick the PCA dimension and ``C`` together on a validation quarter of the training set (PCA fitted on the
+    other three quarters), then refit the PCA on the whole training set and score the test set once:
+    ``(accuracy, (dimension, C))``."""
+    order = np.random.default_rng(seed).permutation(len(features_train))
+    n_val = len(order) // 4
+    val, fit = order[:n_val], order[n_val:]
+    scores = {}
+    for k in dimensions:
+        fit_features, val_features = pca_features(features_train[fit], features_train[val], k, seed)
+        for c in grid:
+            scores[k, c] = probe(fit_features, y_train[fit], val_features, y_train[val], C=c, seed=seed)
+    best_k, best_c = max(scores, key=scores.get)  # the first of equals, in the grids' order
+    train, test = pca_features(features_train, features_test, best_k, seed)
+    return probe(train, y_train, test, y_test, C=best_c, seed=seed), (best_k, best_c)
+
+
 def random_encoder(encoder, seed=0):
     """The same architecture as ``encoder`` with fresh, untrained weights drawn with ``seed``."""
     import keras
@@ -102,9 +123,17 @@ def representations(encoder, x_train, x_test, seed=0):
 
 
 def compare(encoder, x_train, y_train, x_test, y_test, n_components=N_COMPONENTS, seed=0):
-    """Tuned probe accuracy of each representation, each reduced to ``n_components``: ``{name: (accuracy, C)}``."""
+    """Tuned probe accuracy of each representation, each reduced to ``n_components``: ``{name: (accuracy, C)}``.
+
+    With ``n_components="tuned"`` each representation gets its own dimension from ``DIMENSION_GRID``, chosen with
+    ``C``: ``{name: (accuracy, (dimension, C))}``.
+    """
     results = {}
     for name, (train, test) in representations(encoder, x_train, x_test, seed).items():
+        if n_components == "tuned":
+            results[name] = tuned_dimension_probe(linear_probe, np.asarray(train).reshape(len(train), -1), y_train,
+                                                  np.asarray(test).reshape(len(test), -1), y_test, seed=seed)
+            continue
         train, test = pca_features(train, test, n_components, seed)
         results[name] = tuned_probe(linear_probe, train, y_train, test, y_test, seed=seed)
     return results
@@ -116,7 +145,7 @@ def record_probe(path):
 
     Each run draws its training images from the first 20,000 training images
     and its ``N_TEST`` test images from the test set, with the run's seed.
-    ``python -m dae_reference record probe`` does this (about 15 minutes on a 2-core CPU).
+    ``python -m dae_reference record probe`` does this (about 25 minutes on a 2-core CPU).
     """
     from dae_reference.config import EVAL_NOISE_SEED
     from dae_reference.data import load_fashion_mnist
@@ -138,10 +167,14 @@ def record_probe(path):
             images_test = add_gaussian_noise(images_test, 0.5, seed=EVAL_NOISE_SEED + seed)
         results = compare(encoder, images_train, y_train[train], images_test, y_test[test],
                           n_components=variant["n_components"], seed=seed)
-        runs.append({"n_train": n_train, "seed": seed, **variant,
-                     "accuracy": {name: acc for name, (acc, _) in results.items()},
-                     "C": {name: c for name, (_, c) in results.items()}})
+        run = {"n_train": n_train, "seed": seed, **variant, "accuracy": {name: acc for name, (acc, _) in results.items()}}
+        if variant["n_components"] == "tuned":
+            run["dimension"] = {name: k for name, (_, (k, _)) in results.items()}
+            run["C"] = {name: c for name, (_, (_, c)) in results.items()}
+        else:
+            run["C"] = {name: c for name, (_, c) in results.items()}
+        runs.append(run)
         print(n_train, seed, variant, runs[-1]["accuracy"], runs[-1]["C"], flush=True)
-    summary = {"n_test": N_TEST, "C_grid": list(C_GRID), "runs": runs}
+    summary = {"n_test": N_TEST, "C_grid": list(C_GRID), "dimension_grid": list(DIMENSION_GRID), "runs": runs}
     Path(path).write_text(json.dumps(summary, indent=2) + "\n")
     return summary

@@ -39,3 +39,18 @@ def test_tuned_probe_scores_the_test_set_once():
     x, y = np.zeros((40, 2)), np.zeros(40, dtype=int)
     accuracy, best = probe.tuned_probe(spy, x, y, np.zeros((7, 2)), np.zeros(7, dtype=int), grid=(0.1, 1.0))
     assert calls == [10, 10, 7] and best == 1.0 and accuracy == 1.0
+
+
+def test_tuned_dimension_probe_chooses_on_validation_and_scores_the_test_set_once():
+    calls = []
+
+    def spy(train, y_train, test, y_test, C=1.0, seed=0):
+        calls.append((train.shape[1], len(test)))
+        return C * train.shape[1] if len(test) == 10 else -1.0  # the validation score favours (8, 1.0)
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(40, 12)), np.zeros(40, dtype=int)
+    accuracy, (k, C) = probe.tuned_dimension_probe(spy, x, y, rng.normal(size=(7, 12)), np.zeros(7, dtype=int),
+                                                   dimensions=(4, 8), grid=(0.1, 1.0))
+    assert (k, C) == (8, 1.0) and accuracy == -1.0
+    assert calls[:-1] == [(4, 10), (4, 10), (8, 10), (8, 10)] and calls[-1] == (8, 7)  # the test set once, last

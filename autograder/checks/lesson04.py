@@ -298,7 +298,7 @@ def _fit_tiny(fn, epochs):
     x = np.random.default_rng(42).random((64, 6), dtype=np.float32)
     x_val = np.random.default_rng(43).random((16, 6), dtype=np.float32)  # not training data, so that validating on train_ds shows
     train_ds = tf.data.Dataset.from_tensor_slices((x, x)).batch(16)
-    val_ds = tf.data.Dataset.from_tensor_slices((x_val, x_val)).batch(16)
+    val_ds = tf.data.Dataset.from_tensor_slices((x_val, x_val)).batch(8)  # two batches: validation_steps=1 shows
     before = model.evaluate(val_ds, verbose=0)
     history = fn(model, train_ds, val_ds, epochs=epochs)
     if not is_history(history):
@@ -312,6 +312,11 @@ def _fit_tiny(fn, epochs):
             raise Wrong(f"history.history[{key!r}] has {len(values)} values after epochs={epochs}, expected {epochs}: "
                         "epochs is ignored; pass epochs=epochs to fit")
     after = model.evaluate(val_ds, verbose=0)
+    if np.isclose(history.history["val_loss"][-1], model.evaluate(val_ds.take(1), verbose=0), rtol=1e-3) and \
+            not np.isclose(history.history["val_loss"][-1], after, rtol=1e-3):
+        raise Wrong(f"the History's last validation loss is {history.history['val_loss'][-1]:.4f}, the loss on the first "
+                    f"batch of val_ds, where the loss on all of val_ds is {after:.4f}: validation_steps limits the "
+                    "validation to a few batches; leave it out, so that the whole validation set is scored")
     if not np.isclose(history.history["val_loss"][-1], after, rtol=1e-3):
         raise Wrong(f"the History's last validation loss is {history.history['val_loss'][-1]:.4f} where the loss on val_ds "
                     f"is {after:.4f}: the model was validated on other data; pass validation_data=val_ds, not train_ds")

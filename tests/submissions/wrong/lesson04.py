@@ -204,6 +204,9 @@ WRONG = {
         Mistake(_compile_mae, "compiled with the wrong loss", public=True),
     ],
     "train_autoencoder": [
+        Mistake(lambda model, train_ds, val_ds, epochs: model.fit(train_ds, epochs=epochs, validation_data=val_ds,
+                                                                   validation_steps=1, verbose=0),
+                "validation_steps limits the validation", public=True),
         Mistake(lambda model, train_ds, val_ds, epochs: model.fit(train_ds, epochs=epochs, verbose=0),
                 "trained without validation data", public=True),
         Mistake(lambda model, train_ds, val_ds, epochs: model.fit(train_ds, validation_data=val_ds, epochs=3, verbose=0),

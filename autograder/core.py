@@ -237,6 +237,15 @@ def as_array(value, what):
         raise Wrong(f"{what} returned a {type(value).__name__}, which is not an array: {error}") from None
 
 
+def neighbour_correlation(noise):
+    """The mean correlation of each image's noise with the next image's, ``noise`` of shape ``(n, ...)``: about 0
+    for noise drawn anew for every image, 1 for one pattern repeated (at any scale)."""
+    flat = noise.reshape(len(noise), -1)
+    flat = flat - flat.mean(axis=1, keepdims=True)
+    flat = flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-12)
+    return float(np.mean(np.sum(flat[:-1] * flat[1:], axis=1)))
+
+
 def as_number(value, what):
     """``value`` as a Python float; ``Wrong`` if it is not a single number."""
     if value is None:

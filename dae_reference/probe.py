@@ -73,14 +73,18 @@ def pca_features(features_train, features_test, n_components=N_COMPONENTS, seed=
     return pca.transform(train), pca.transform(test)
 
 
+def _validation_quarter(n, seed):
+    """Indices of a random quarter of ``n`` training examples, for validation, and of the other three quarters."""
+    order = np.random.default_rng(seed).permutation(n)
+    return order[:n // 4], order[n // 4:]
+
+
 def tuned_probe(probe, features_train, y_train, features_test, y_test, grid=C_GRID, seed=0):
     """Pick ``C`` on a validation quarter of the training set, then score on the test set: ``(accuracy, C)``.
 
     ``probe`` is a function like ``linear_probe``. The test set is used once.
     """
-    order = np.random.default_rng(seed).permutation(len(features_train))
-    n_val = len(order) // 4
-    val, fit = order[:n_val], order[n_val:]
+    val, fit = _validation_quarter(len(features_train), seed)
     scores = [probe(features_train[fit], y_train[fit], features_train[val], y_train[val], C=c, seed=seed) for c in grid]
     best = grid[int(np.argmax(scores))]
     return probe(features_train, y_train, features_test, y_test, C=best, seed=seed), best
@@ -91,9 +95,7 @@ def tuned_dimension_probe(probe, features_train, y_train, features_test, y_test,
     """Pick the PCA dimension and ``C`` together on a validation quarter of the training set (PCA fitted on the
     other three quarters), then refit the PCA on the whole training set and score the test set once:
     ``(accuracy, (dimension, C))``."""
-    order = np.random.default_rng(seed).permutation(len(features_train))
-    n_val = len(order) // 4
-    val, fit = order[:n_val], order[n_val:]
+    val, fit = _validation_quarter(len(features_train), seed)
     scores = {}
     for k in dimensions:
         fit_features, val_features = pca_features(features_train[fit], features_train[val], k, seed)

@@ -4,7 +4,7 @@ import statistics
 
 import numpy as np
 
-from autograder.core import Exercise, Wrong, as_array, as_number, expect_close, expect_shape
+from autograder.core import Exercise, Wrong, as_array, as_number, expect_close, expect_shape, neighbour_correlation
 from dae_reference import evaluate, noise
 
 LESSON = "02_noise_models"
@@ -117,10 +117,7 @@ def _check_added_noise(fn, grey, sigma):
 
 def _expect_new_noise_per_image(added, what):
     """Each image's noise is drawn anew: noise of one image's shape, broadcast over the batch, is not."""
-    flat = added.reshape(len(added), -1)
-    flat = flat - flat.mean(axis=1, keepdims=True)
-    flat = flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-12)
-    correlation = float(np.mean(np.sum(flat[:-1] * flat[1:], axis=1)))
+    correlation = neighbour_correlation(added)
     if correlation > SAME_NOISE_CORRELATION:
         raise Wrong(f"{what}: every image got the same noise (the noise of consecutive images is correlated "
                     f"{correlation:.2f}, expected about 0): draw noise of the shape of x, not of one image")

@@ -90,10 +90,15 @@ def _random_beats_trained(recorded):
     return f"the random encoder scores higher than the trained one in {ahead} of the {len(runs)}"
 
 
+def _mean_accuracy(recorded, images, n_components):
+    """Each representation's accuracy averaged over the draws with 4,000 training images."""
+    runs = _probe_runs(recorded, images, n_components, n_train=4000)
+    return {name: sum(r["accuracy"][name] for r in runs) / len(runs) for name in runs[0]["accuracy"]}
+
+
 def _probe_means(images="clean", n_components=64):
     def derive(recorded):
-        runs = _probe_runs(recorded, images, n_components, n_train=4000)
-        mean = {name: sum(r["accuracy"][name] for r in runs) / len(runs) for name in runs[0]["accuracy"]}
+        mean = _mean_accuracy(recorded, images, n_components)
         return (f"pixels {mean['pixels']:.3f}, the trained code {mean['trained code']:.3f} and the random code "
                 f"{mean['random code']:.3f}")
     return derive
@@ -101,11 +106,7 @@ def _probe_means(images="clean", n_components=64):
 
 def _more_dimensions(recorded):
     """How each representation's mean accuracy (4,000 images, clean) moves from 64 to 256 dimensions."""
-    def means(n_components):
-        runs = _probe_runs(recorded, "clean", n_components, n_train=4000)
-        return {name: sum(r["accuracy"][name] for r in runs) / len(runs) for name in runs[0]["accuracy"]}
-
-    low, high = means(64), means(256)
+    low, high = _mean_accuracy(recorded, "clean", 64), _mean_accuracy(recorded, "clean", 256)
     codes_gain = all(high[name] > low[name] for name in ("trained code", "random code"))
     pixels_lose = 0 < low["pixels"] - high["pixels"] < 0.02
     order_stays = sorted(low, key=low.get) == sorted(high, key=high.get)

@@ -28,7 +28,6 @@ REFERENCE = {
     "build_autoencoder": model.build_autoencoder,
     "receptive_field": receptive.receptive_field,
     "make_datasets": train.make_datasets,
-    "compile_autoencoder": train.compile_autoencoder,
     "train_autoencoder": train.train_autoencoder,
     "choose_precision": device.choose_precision,
     "regime_gap": train.regime_gap,

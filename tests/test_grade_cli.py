@@ -33,7 +33,7 @@ WRONG_NOTEBOOKS = [
     ("averages", "03_conv_autoencoder", "build_encoder", 'x = layers.MaxPooling2D(2, padding="same")(x)',
      'x = layers.AveragePooling2D(2, padding="same")(x)'),
     ("linear_out", "03_conv_autoencoder", "build_decoder", 'activation="sigmoid"', "activation=None"),
-    ("default_rate", "04_training", "compile_autoencoder", "Adam(learning_rate=learning_rate)", "Adam()"),
+    ("default_rate", "04_training", "train_autoencoder", "Adam(learning_rate=learning_rate)", "Adam()"),
     ("cpu_only", "04_training", "choose_precision", 'gpus = tf.config.list_physical_devices("GPU")', 'return "float32"'),
     ("reversed", "04_training", "regime_gap", "gaps = fixed / fresh - 1", "gaps = fresh / fixed - 1"),
     ("redraws_val", "04_training", "make_datasets", "from_tensor_slices((x_val_noisy, x_val))",

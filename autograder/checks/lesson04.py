@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.core import (Exercise, Wrong, as_model, as_number, expect_close, expect_shape, is_dataset, is_history,
+from autograder.core import (Exercise, Wrong, as_number, expect_close, expect_shape, is_dataset, is_history,
                              pretending_gpus, seed_weights, unseed)
 from autograder.course import load_thresholds
 from dae_reference import device, train
@@ -246,7 +246,7 @@ def _expect_images_shuffled(fn):
                     "shuffle with a buffer of len(x_train)")
 
 
-compile_autoencoder = Exercise("compile_autoencoder", LESSON)
+train_autoencoder = Exercise("train_autoencoder", LESSON)
 
 
 def _tiny_model():
@@ -256,16 +256,37 @@ def _tiny_model():
     return keras.Sequential([keras.Input((6,)), keras.layers.Dense(6, activation="sigmoid")])
 
 
-@compile_autoencoder.part(1, public=True)
+def _tiny_datasets():
+    import tensorflow as tf
+
+    x = np.random.default_rng(42).random((64, 6), dtype=np.float32)
+    x_val = np.random.default_rng(43).random((16, 6), dtype=np.float32)  # not training data, so that validating on train_ds shows
+    train_ds = tf.data.Dataset.from_tensor_slices((x, x)).batch(16)
+    val_ds = tf.data.Dataset.from_tensor_slices((x_val, x_val)).batch(8)  # two batches: validation_steps=1 shows
+    return train_ds, val_ds
+
+
+def _train_tiny(fn, epochs, learning_rate=1e-2, verbose=0):
+    """``fn`` on a fresh uncompiled model: (model, what fn returned, stdout)."""
+    import contextlib
+    import io
+
+    model, (train_ds, val_ds) = _tiny_model(), _tiny_datasets()
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        history = fn(model, train_ds, val_ds, epochs, learning_rate=learning_rate, verbose=verbose)
+    if not is_history(history):
+        raise Wrong(f"train_autoencoder returned a {type(history).__name__}, expected the History that model.fit returns")
+    return model, history, printed.getvalue()
+
+
+@train_autoencoder.part(1, public=True)
 def _adam_and_mse(fn):
-    """compiles with Adam and the mean squared error, and returns the model"""
-    model = _tiny_model()
-    returned = fn(model, learning_rate=1e-3)
-    if returned is not model:
-        raise Wrong("compile_autoencoder should return the model it compiled (`return model`)")
-    optimizer = type(model.optimizer).__name__
+    """compiles with Adam and the mean squared error"""
+    model, _, _ = _train_tiny(fn, epochs=1)
+    optimizer = type(getattr(model, "optimizer", None)).__name__
     if optimizer != "Adam":
-        raise Wrong(f"the optimizer is {optimizer}, expected Adam")
+        raise Wrong(f"the optimizer is {optimizer}, expected Adam: compile with optimizer=keras.optimizers.Adam(...)")
     x = np.random.default_rng(40).random((32, 6), dtype=np.float32)
     y = np.random.default_rng(41).random((32, 6), dtype=np.float32)
     loss = model.evaluate(x, y, verbose=0)
@@ -276,33 +297,21 @@ def _adam_and_mse(fn):
                     f"{expected:.4f}): the autoencoder minimises the mean squared error, loss='mse'")
 
 
-@compile_autoencoder.part(1, public=True)
+@train_autoencoder.part(1, public=True)
 def _learning_rate(fn):
     """uses learning_rate"""
-    model = fn(_tiny_model(), learning_rate=3e-4)
-    rate = float(np.asarray(as_model(model, "compile_autoencoder(model, learning_rate=3e-4)").optimizer.learning_rate))
+    model, _, _ = _train_tiny(fn, epochs=1, learning_rate=3e-4)
+    rate = float(np.asarray(model.optimizer.learning_rate))
     if not np.isclose(rate, 3e-4):
         raise Wrong(f"with learning_rate=3e-4 the optimizer's learning rate is {rate:g}: learning_rate is ignored "
                     "(Adam's default is 1e-3); pass it on, Adam(learning_rate=learning_rate)")
 
 
-train_autoencoder = Exercise("train_autoencoder", LESSON)
-
-
-def _fit_tiny(fn, epochs):
-    import keras
-    import tensorflow as tf
-
-    model = _tiny_model()  # compiled here, not by compile_autoencoder: a mistake there is not counted twice
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2), loss="mse")
-    x = np.random.default_rng(42).random((64, 6), dtype=np.float32)
-    x_val = np.random.default_rng(43).random((16, 6), dtype=np.float32)  # not training data, so that validating on train_ds shows
-    train_ds = tf.data.Dataset.from_tensor_slices((x, x)).batch(16)
-    val_ds = tf.data.Dataset.from_tensor_slices((x_val, x_val)).batch(8)  # two batches: validation_steps=1 shows
+def _fit_tiny(fn, epochs, verbose=0):
+    model, (_, val_ds) = _tiny_model(), _tiny_datasets()
+    model.compile(loss="mse")  # only to score the untrained model: train_autoencoder compiles it again
     before = model.evaluate(val_ds, verbose=0)
-    history = fn(model, train_ds, val_ds, epochs=epochs)
-    if not is_history(history):
-        raise Wrong(f"train_autoencoder returned a {type(history).__name__}, expected the History that model.fit returns")
+    model, history, printed = _train_tiny(fn, epochs, verbose=verbose)
     if "val_loss" not in history.history:
         raise Wrong("the History has no validation loss: the model was trained without validation data; "
                     "pass validation_data=val_ds to fit")
@@ -320,15 +329,19 @@ def _fit_tiny(fn, epochs):
     if not np.isclose(history.history["val_loss"][-1], after, rtol=1e-3):
         raise Wrong(f"the History's last validation loss is {history.history['val_loss'][-1]:.4f} where the loss on val_ds "
                     f"is {after:.4f}: the model was validated on other data; pass validation_data=val_ds, not train_ds")
-    return history, before
+    return history, before, printed
 
 
 @train_autoencoder.part(1, public=True)
 def _fit(fn):
-    """fits for `epochs` epochs with validation and returns the History"""
-    history, before = _fit_tiny(fn, epochs=3)
-    if not history.history["val_loss"][-1] < before:
+    """fits for `epochs` epochs with validation, quietly with verbose=0, and returns the History"""
+    history, before, printed = _fit_tiny(fn, epochs=3)
+    if not history.history["val_loss"][-1] < before and history.model.optimizer.learning_rate > 3e-3:
+        # (with the learning rate ignored the loss may barely move: _learning_rate names that)
         raise Wrong("the validation loss did not go down: is the model trained on train_ds?")
+    if printed.strip():
+        raise Wrong(f"with verbose=0, fit printed {len(printed.splitlines())} lines: verbose is ignored; pass "
+                    "verbose=verbose to fit")
 
 
 @train_autoencoder.part(1)

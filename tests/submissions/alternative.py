@@ -130,13 +130,9 @@ def make_datasets(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
     return train_ds, val_ds
 
 
-def compile_autoencoder(model, learning_rate=1e-3):
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=keras.losses.MeanSquaredError())
-    return model
-
-
-def train_autoencoder(model, train_ds, val_ds, epochs):
-    return model.fit(train_ds, epochs=epochs, validation_data=val_ds, verbose=0)
+def train_autoencoder(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2):
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss=keras.losses.MeanSquaredError())
+    return model.fit(train_ds, epochs=epochs, validation_data=val_ds, verbose=verbose)
 
 
 def choose_precision():

@@ -144,19 +144,10 @@ def _datasets_numpy_in_map(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
     return _pipeline(x_train, seed, batch_size, corrupt), _validation(x_val, batch_size, sigma, seed)
 
 
-def _compile_default_rate(model, learning_rate=1e-3):
-    model.compile(optimizer="adam", loss="mse")
-    return model
-
-
-def _compile_sgd(model, learning_rate=1e-3):
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mse")
-    return model
-
-
-def _compile_mae(model, learning_rate=1e-3):
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mae")
-    return model
+def _train(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2, optimizer=None, loss="mse", fit=()):
+    """The reference's compile and fit, with one choice changed (``fit``: arguments of model.fit to override)."""
+    model.compile(optimizer=optimizer or keras.optimizers.Adam(learning_rate), loss=loss)
+    return model.fit(train_ds, **{"validation_data": val_ds, "epochs": epochs, "verbose": verbose, **dict(fit)})
 
 
 def _datasets_unclipped(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
@@ -198,21 +189,17 @@ WRONG = {
         Mistake(lambda *a, **k: _datasets_shuffled(*a, **k, batches=True), "the batches are shuffled, not the images",
                 public=True),
     ],
-    "compile_autoencoder": [
-        Mistake(_compile_sgd, "expected Adam", public=True),
-        Mistake(_compile_default_rate, "learning_rate is ignored", public=True),
-        Mistake(_compile_mae, "compiled with the wrong loss", public=True),
-    ],
     "train_autoencoder": [
-        Mistake(lambda model, train_ds, val_ds, epochs: model.fit(train_ds, epochs=epochs, validation_data=val_ds,
-                                                                   validation_steps=1, verbose=0),
-                "validation_steps limits the validation", public=True),
-        Mistake(lambda model, train_ds, val_ds, epochs: model.fit(train_ds, epochs=epochs, verbose=0),
-                "trained without validation data", public=True),
-        Mistake(lambda model, train_ds, val_ds, epochs: model.fit(train_ds, validation_data=val_ds, epochs=3, verbose=0),
-                "epochs is ignored"),
-        Mistake(lambda model, train_ds, val_ds, epochs: model.fit(train_ds, validation_data=train_ds, epochs=epochs, verbose=0),
+        Mistake(lambda *a, **k: _train(*a, **k, optimizer=keras.optimizers.SGD(1e-2)), "expected Adam", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, optimizer="adam"), "learning_rate is ignored", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, loss="mae"), "compiled with the wrong loss", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, fit={"validation_steps": 1}), "validation_steps limits the validation",
+                public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, fit={"validation_data": None}), "trained without validation data", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, fit={"epochs": 3}), "epochs is ignored"),
+        Mistake(lambda model, train_ds, val_ds, *a, **k: _train(model, train_ds, train_ds, *a, **k),
                 "validated on other data", public=True),
+        Mistake(lambda *a, verbose=2, **k: _train(*a, **k, verbose=2), "verbose is ignored", public=True),
     ],
     "choose_precision": [Mistake(_precision_any_gpu, "compute capability 6.1"),
                          Mistake(lambda: "float32", "float32"), Mistake(lambda: "mixed_float16", "mixed_float16")],

@@ -79,7 +79,7 @@ def build_parser():
 # experiment -> (the file the lessons read, what writes it); each function takes the output path
 RECORDS = {
     "pca-vs-dense": ("results/full/pca_vs_dense.json", "dae_reference.linear:record_pca_vs_dense"),
-    "noise-regimes": ("results/quick/noise_regimes.json", "dae_reference.train:record_noise_regimes"),
+    "noise-regimes": ("results/quick/noise_regimes.json", "dae_reference.regimes:record_noise_regimes"),
     "audit": ("results/full/audit.json", "dae_reference.audit:record_audit"),
     "noise2noise": ("results/quick/noise2noise.json", "dae_reference.generation:record_noise2noise"),
     "probe": ("results/full/probe.json", "dae_reference.probe:record_probe"),

@@ -11,8 +11,7 @@ Validation is on training images held out from training (``data.hold_out``),
 corrupted once with ``EVAL_NOISE_SEED``, so that runs are comparable; the test
 images are left for the one final evaluation.
 
-``python -m dae_reference record noise-regimes`` trains under both regimes, several seeds at two budgets, and
-records the histories (lesson 4 quotes it).
+Lesson 4's experiment, the two regimes compared seed by seed, is ``dae_reference.regimes``.
 """
 
 import contextlib
@@ -211,16 +210,6 @@ def save_run(model, history, info, out):
     return out
 
 
-# The budgets lesson 4 compares the two regimes under: (training images, epochs, batch size, seeds) for each
-# profile. Few images seen for many epochs, so that a network could fit the noise of a copy it sees 40 times;
-# the validation images are the profile's own held-out ones.
-REGIME_BUDGETS = {
-    "smoke": (128, 8, 32, (42, 1)),
-    "quick": (256, 40, 32, (42, 1, 2)),
-    "full": (256, 40, 32, (42, 1, 2, 3, 4)),
-}
-
-
 def regime_gap(fixed, fresh):
     """How much worse fixed noise ends than fresh noise, over runs paired by seed.
 
@@ -242,79 +231,3 @@ def regime_gap(fixed, fresh):
         raise ValueError(f"expected two equally long lists of at least two runs, got {fixed.shape} and {fresh.shape}")
     gap = fixed / fresh - 1
     return float(gap.mean()), float(gap.std(ddof=1) / np.sqrt(len(gap)))
-
-
-def compare_noise_regimes(profile, n_train=None, epochs=None, batch_size=None, seeds=(42, 1, 2), data=None):
-    """Train the reference under fixed and under fresh noise, one pair of runs per seed, in float32.
-
-    Parameters
-    ----------
-    profile : dae_reference.config.Profile
-        Its held-out validation images, batch size, learning rate and sigma.
-    n_train, epochs, batch_size : int or None
-        The budget; ``None`` keeps the profile's.
-    seeds : sequence of int
-        Each seed gives both runs the same initial weights and the same shuffling.
-    data : ((x_train, y_train), (x_test, y_test)) or None
-        Preloaded data; ``None`` calls ``load_fashion_mnist()``.
-
-    Returns
-    -------
-    dict
-        ``{'profile', 'n_train', 'epochs', 'batch_size', 'seeds', 'device', 'runs', 'gap'}``: ``runs[regime]``
-        lists, seed by seed, the ``loss`` and ``val_loss`` per epoch, the ``train_seconds``, and the model's
-        MSE on the training images under the fixed runs' noisy copy (``own_copy_mse``) and under a new draw
-        of the noise (``new_draw_mse``); ``gap`` is ``regime_gap`` of the final validation MSEs as
-        ``{'mean', 'standard_error'}``.
-    """
-    import dataclasses
-
-    data = data if data is not None else load_fashion_mnist()
-    budget = dataclasses.replace(profile, n_train=n_train or profile.n_train, epochs=epochs or profile.epochs,
-                                 batch_size=batch_size or profile.batch_size)
-    x_train, _ = hold_out(data[0][0], budget.n_val, budget.n_train)
-    runs = {noise: [] for noise in NOISE_REGIMES}
-    for seed in seeds:
-        own_copy = add_gaussian_noise(x_train, budget.sigma, seed=seed)  # what make_datasets' fixed runs see
-        new_draw = add_gaussian_noise(x_train, budget.sigma, seed=[seed, 1])
-        for noise in NOISE_REGIMES:
-            model, history, info = train(budget, noise=noise, seed=seed, precision="float32", data=data, verbose=0)
-            errors = {name: float(model.evaluate(noisy, x_train, batch_size=256, verbose=0))
-                      for name, noisy in (("own_copy_mse", own_copy), ("new_draw_mse", new_draw))}
-            runs[noise].append({"seed": seed, **history, "train_seconds": info["train_seconds"], **errors})
-            print(f"{noise} seed {seed}: validation MSE {history['val_loss'][-1]:.5f}, training images under "
-                  f"their fixed copy {errors['own_copy_mse']:.5f}, under a new draw {errors['new_draw_mse']:.5f}",
-                  flush=True)
-    mean, error = regime_gap(*([run["val_loss"][-1] for run in runs[noise]] for noise in ("fixed", "fresh")))
-    return {
-        "profile": profile.name,
-        "n_train": info["n_train"],
-        "epochs": budget.epochs,
-        "batch_size": budget.batch_size,
-        "seeds": list(seeds),
-        "device": describe_device(),
-        "runs": runs,
-        "gap": {"mean": mean, "standard_error": error},
-    }
-
-
-def record_noise_regimes(path):
-    """Compare the regimes under the quick profile's held-out validation, at two budgets, and write JSON to ``path``.
-
-    The budgets: lesson 4's own under the quick profile (``REGIME_BUDGETS['quick']``, five seeds), and the
-    quick profile's whole training (three seeds). ``python -m dae_reference record noise-regimes`` does this
-    (about fifteen minutes on a 2-core CPU).
-    """
-    from dae_reference.config import PROFILES
-
-    quick, data = PROFILES["quick"], load_fashion_mnist()
-    n_train, epochs, batch_size, _ = REGIME_BUDGETS["quick"]
-    result = {
-        "lesson": compare_noise_regimes(quick, n_train, epochs, batch_size, seeds=(42, 1, 2, 3, 4), data=data),
-        "profile": compare_noise_regimes(quick, seeds=(42, 1, 2), data=data),
-    }
-    Path(path).write_text(json.dumps(result, indent=2) + "\n")
-    for name, comparison in result.items():
-        gap = comparison["gap"]
-        print(f"{name}: fixed / fresh - 1 = {gap['mean']:+.2%} +- {gap['standard_error']:.2%}")
-    return result

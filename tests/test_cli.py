@@ -72,7 +72,7 @@ def test_run_trains_evaluates_and_writes_every_artifact(fashion_mnist, tmp_path)
 
 @pytest.mark.parametrize("experiment, module, function", [
     ("pca-vs-dense", "dae_reference.linear", "record_pca_vs_dense"),
-    ("noise-regimes", "dae_reference.train", "record_noise_regimes"),
+    ("noise-regimes", "dae_reference.regimes", "record_noise_regimes"),
     ("audit", "dae_reference.audit", "record_audit"),
     ("noise2noise", "dae_reference.generation", "record_noise2noise"),
     ("probe", "dae_reference.probe", "record_probe"),

@@ -302,24 +302,38 @@ def _learning_rate(fn):
     """uses learning_rate"""
     model, _, _ = _train_tiny(fn, epochs=1, learning_rate=3e-4)
     rate = float(np.asarray(model.optimizer.learning_rate))
+    if np.isclose(rate, 1e-3):
+        raise Wrong("with learning_rate=3e-4 the optimizer's learning rate is 0.001, Adam's default: learning_rate is "
+                    "ignored; pass it on, Adam(learning_rate=learning_rate)")
     if not np.isclose(rate, 3e-4):
-        raise Wrong(f"with learning_rate=3e-4 the optimizer's learning rate is {rate:g}: learning_rate is ignored "
-                    "(Adam's default is 1e-3); pass it on, Adam(learning_rate=learning_rate)")
+        raise Wrong(f"with learning_rate=3e-4 the optimizer's learning rate is {rate:g}: pass learning_rate on "
+                    "unchanged, Adam(learning_rate=learning_rate)")
+
+
+def _val_mse(model, val_ds):
+    """The model's mean squared error on val_ds, whatever loss it was compiled with."""
+    errors = [np.mean(np.square(model.predict(noisy, verbose=0) - np.asarray(clean))) for noisy, clean in val_ds]
+    return float(np.mean(errors))
 
 
 def _fit_tiny(fn, epochs, verbose=0):
-    model, (_, val_ds) = _tiny_model(), _tiny_datasets()
-    model.compile(loss="mse")  # only to score the untrained model: train_autoencoder compiles it again
-    before = model.evaluate(val_ds, verbose=0)
+    model, (train_ds, val_ds) = _tiny_model(), _tiny_datasets()
+    before = _val_mse(model, val_ds)
     model, history, printed = _train_tiny(fn, epochs, verbose=verbose)
     if "val_loss" not in history.history:
         raise Wrong("the History has no validation loss: the model was trained without validation data; "
                     "pass validation_data=val_ds to fit")
-    for key in ("loss", "val_loss"):
-        values = history.history.get(key, [])
-        if len(values) != epochs:
-            raise Wrong(f"history.history[{key!r}] has {len(values)} values after epochs={epochs}, expected {epochs}: "
-                        "epochs is ignored; pass epochs=epochs to fit")
+    losses, val_losses = (len(history.history.get(key, [])) for key in ("loss", "val_loss"))
+    if losses != epochs:
+        raise Wrong(f"history.history['loss'] has {losses} values after epochs={epochs}, expected {epochs}: "
+                    "train for exactly `epochs` epochs, in one call: fit(..., epochs=epochs)")
+    if val_losses != epochs:
+        raise Wrong(f"history.history['val_loss'] has {val_losses} values after epochs={epochs}: validate after "
+                    "every epoch; leave out validation_freq")
+    steps, batches = int(model.optimizer.iterations), epochs * len(list(train_ds))
+    if steps != batches:
+        raise Wrong(f"the optimizer took {steps} steps in {epochs} epochs of {batches // epochs} batches: "
+                    "steps_per_epoch cuts the epochs short; leave it out, so that every epoch sees all of train_ds")
     after = model.evaluate(val_ds, verbose=0)
     if np.isclose(history.history["val_loss"][-1], model.evaluate(val_ds.take(1), verbose=0), rtol=1e-3) and \
             not np.isclose(history.history["val_loss"][-1], after, rtol=1e-3):
@@ -329,16 +343,16 @@ def _fit_tiny(fn, epochs, verbose=0):
     if not np.isclose(history.history["val_loss"][-1], after, rtol=1e-3):
         raise Wrong(f"the History's last validation loss is {history.history['val_loss'][-1]:.4f} where the loss on val_ds "
                     f"is {after:.4f}: the model was validated on other data; pass validation_data=val_ds, not train_ds")
-    return history, before, printed
+    return model, before, printed
 
 
 @train_autoencoder.part(1, public=True)
 def _fit(fn):
-    """fits for `epochs` epochs with validation, quietly with verbose=0, and returns the History"""
-    history, before, printed = _fit_tiny(fn, epochs=3)
-    if not history.history["val_loss"][-1] < before and history.model.optimizer.learning_rate > 3e-3:
-        # (with the learning rate ignored the loss may barely move: _learning_rate names that)
-        raise Wrong("the validation loss did not go down: is the model trained on train_ds?")
+    """fits for `epochs` epochs on all of train_ds, validating on all of val_ds, quietly with verbose=0, and returns the History"""
+    model, before, printed = _fit_tiny(fn, epochs=3)
+    if not _val_mse(model, _tiny_datasets()[1]) < before and float(np.asarray(model.optimizer.learning_rate)) > 3e-3:
+        # (with the learning rate ignored the error may barely move: _learning_rate names that)
+        raise Wrong("the validation error did not go down: is the model trained on train_ds?")
     if printed.strip():
         raise Wrong(f"with verbose=0, fit printed {len(printed.splitlines())} lines: verbose is ignored; pass "
                     "verbose=verbose to fit")

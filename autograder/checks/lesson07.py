@@ -172,7 +172,8 @@ def _score_of_gaussian_data(fn):
     got = as_array(fn(_shrinkage(mean, signal_variance, sigma), x_noisy, sigma), what)
     expect_shape(got, x_noisy.shape, what, "one score per pixel")
     expect_close(got, expected, what, rtol=1e-4, atol=1e-5, likely=_score_mistakes(expected, sigma),
-                 otherwise="compute (denoiser(x_noisy) - x_noisy) / sigma**2")
+                 otherwise="solve Tweedie's formula, E[x | x_noisy] = x_noisy + sigma**2 * score, for the score, with "
+                           "denoiser(x_noisy) in place of E[x | x_noisy]")
 
 
 @tweedie_score.part(1)
@@ -186,7 +187,8 @@ def _score_of_another_denoiser(fn):
     got = as_array(fn(denoiser, x_noisy, sigma), what)
     expect_shape(got, x_noisy.shape, what, "one score per pixel")
     expect_close(got, expected, what, rtol=1e-4, atol=1e-6, likely=_score_mistakes(expected, sigma),
-                 otherwise="compute (denoiser(x_noisy) - x_noisy) / sigma**2, with the sigma passed in")
+                 otherwise="solve Tweedie's formula, E[x | x_noisy] = x_noisy + sigma**2 * score, for the score, with "
+                           "denoiser(x_noisy) in place of E[x | x_noisy] and the sigma passed in")
 
 
 langevin_sample = Exercise("langevin_sample", LESSON)
@@ -274,7 +276,7 @@ def _compare_runs(fn, score, x_start, step_size, steps, seed, what):
     }, otherwise="each step: x + step_size * score(x) + sqrt(2 * step_size) * rng.standard_normal(x.shape)")
 
 
-@langevin_sample.part(1)
+@langevin_sample.part(1, public=True)
 def _gaussian_score_steps(fn):
     """the steps follow a Gaussian's score: x + step_size * score(x), then the noise"""
     mean, variance = 0.4, 0.3

@@ -4,7 +4,8 @@ import json
 
 from autograder.course import ROOT, load_thresholds
 from dae_reference.config import PROFILES
-from dae_reference.train import REGIME_BUDGETS, regime_gap
+from dae_reference.regimes import REGIME_BUDGETS
+from dae_reference.train import regime_gap
 from tests.prose import Claim, lesson_times
 
 NOISE_REGIMES = ROOT / "results" / "quick" / "noise_regimes.json"  # python -m dae_reference record noise-regimes

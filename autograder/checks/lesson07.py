@@ -187,8 +187,8 @@ def _score_of_another_denoiser(fn):
     got = as_array(fn(denoiser, x_noisy, sigma), what)
     expect_shape(got, x_noisy.shape, what, "one score per pixel")
     expect_close(got, expected, what, rtol=1e-4, atol=1e-6, likely=_score_mistakes(expected, sigma),
-                 otherwise="solve Tweedie's formula, E[x | x_noisy] = x_noisy + sigma**2 * score, for the score, with "
-                           "denoiser(x_noisy) in place of E[x | x_noisy] and the sigma passed in")
+                 otherwise="solve Tweedie's formula, E[x | x_noisy] = x_noisy + sigma**2 * score, for the score, "
+                           "with the sigma passed in and denoiser(x_noisy) in place of E[x | x_noisy]")
 
 
 langevin_sample = Exercise("langevin_sample", LESSON)

@@ -199,7 +199,6 @@ WRONG = {
         Mistake(lambda *a, **k: _train(*a, **k, fit={"epochs": 3}), "train for exactly `epochs` epochs"),
         Mistake(lambda model, train_ds, val_ds, *a, **k: _train(model, train_ds, train_ds, *a, **k),
                 "validated on other data", public=True),
-        Mistake(lambda *a, verbose=2, **k: _train(*a, **k, verbose=2), "verbose is ignored", public=True),
         Mistake(lambda *a, **k: _train(*a, **k, fit={"steps_per_epoch": 1}), "steps_per_epoch cuts the epochs short",
                 public=True),
         Mistake(lambda *a, **k: _train(*a, **k, fit={"validation_freq": 2}), "leave out validation_freq", public=True),

@@ -6,6 +6,9 @@
   it becomes ``E[m(x) | input]``, where ``m(x) = E[clip(x + sigma Z, 0, 1)]``
   (``dae_reference.noise.clipped_noise_mean``, lesson 2's exercise): a black pixel is learned as
   ``m(0)``, 0.195 for ``sigma = 0.5``.
+* The posterior mean of a black-or-white pixel under unclipped Gaussian noise,
+  by Bayes' rule: the one case in the lesson where ``E[x | x_noisy]`` and the
+  score are both known exactly, so it tests Tweedie's formula.
 * Tweedie's formula (Efron 2011), as Vincent (2011) links it to denoising:
   for ``x_noisy = x + sigma Z`` (unclipped), the MSE-optimal denoiser
   ``D(x_noisy) = E[x | x_noisy]`` gives the score of the noisy data,
@@ -61,6 +64,34 @@ def noise2noise_pairs(x, sigma, clip=True, seed=None):
     if clip:
         inputs, targets = np.clip(inputs, 0.0, 1.0), np.clip(targets, 0.0, 1.0)
     return inputs.astype(dtype), targets.astype(dtype)
+
+
+def two_point_posterior_mean(x_noisy, sigma, p_white=0.5):
+    """``E[x | x_noisy]`` for one pixel ``x`` in {0, 1}, white with probability ``p_white``, and ``x_noisy = x + sigma Z``.
+
+    By Bayes' rule the posterior log-odds of white are the prior's,
+    ``log(p_white / (1 - p_white))``, plus the log-likelihood ratio
+    ``(x_noisy**2 - (x_noisy - 1)**2) / (2 sigma**2) = (x_noisy - 1/2) / sigma**2``;
+    the mean is their logistic function. Written with ``tanh``, it neither
+    overflows nor divides 0 by 0 where both Gaussian densities underflow
+    (small ``sigma``, ``x_noisy`` far from 0 and 1).
+
+    Parameters
+    ----------
+    x_noisy : float array, any shape
+    sigma : float > 0
+    p_white : float in (0, 1), default=0.5
+
+    Returns
+    -------
+    float64 array of the shape of ``x_noisy``, values in [0, 1]
+    """
+    if not np.isscalar(sigma) or not sigma > 0:
+        raise ValueError(f"sigma={sigma!r} is invalid: expected a number > 0")
+    if not np.isscalar(p_white) or not 0 < p_white < 1:
+        raise ValueError(f"p_white={p_white!r} is invalid: expected a probability strictly between 0 and 1")
+    log_odds = np.log(p_white / (1 - p_white)) + (np.asarray(x_noisy, dtype=np.float64) - 0.5) / sigma**2
+    return 0.5 * (1 + np.tanh(log_odds / 2))
 
 
 def tweedie_score(denoiser, x_noisy, sigma):

@@ -39,6 +39,7 @@ REFERENCE = {
     "audit": audit.audit,
     "linear_probe": probe.linear_probe,
     "noise2noise_pairs": generation.noise2noise_pairs,
+    "two_point_posterior_mean": generation.two_point_posterior_mean,
     "tweedie_score": generation.tweedie_score,
     "langevin_sample": generation.langevin_sample,
 }

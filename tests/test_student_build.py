@@ -242,7 +242,7 @@ def test_grade_is_absent_with_a_clear_message(context):
 VALUE_EXERCISES = ["mse", "compression_ratio", "pca_reconstruct", "add_gaussian_noise", "add_masking_noise",
                    "add_salt_and_pepper_noise", "psnr", "clipped_noise_mean", "conv2d_params", "receptive_field",
                    "regime_gap", "error_report", "evaluate_denoiser", "add_blind_noise", "nearest_neighbor_distance",
-                   "audit", "linear_probe", "noise2noise_pairs", "tweedie_score", "langevin_sample"]
+                   "audit", "linear_probe", "noise2noise_pairs", "two_point_posterior_mean", "tweedie_score", "langevin_sample"]
 # A shipped function that computes an exercise's answer on purpose, and why. Any other is a leak.
 SHIPPED_ON_PURPOSE = {
     ("dae_reference.drift.corrupt", "add_gaussian_noise"):

@@ -1,4 +1,5 @@
-"""Lesson 7, from denoising to generation: Noise2Noise pairs, Tweedie's score, Langevin sampling."""
+"""Lesson 7, from denoising to generation: Noise2Noise pairs, a two-point posterior mean, Tweedie's score, Langevin
+sampling."""
 
 import numpy as np
 
@@ -140,6 +141,110 @@ def _pairs_seeded(fn):
     if abs(noise.std() / 0.2 - 1) > 0.1:  # 1,200 draws: standard error 0.02
         raise Wrong(f"{what}: the noise has standard deviation {noise.std():.3f}, expected sigma = 0.2: scale the "
                     "N(0, 1) draws by the sigma passed in, not a fixed 0.5")
+
+
+two_point_posterior_mean = Exercise("two_point_posterior_mean", LESSON)
+
+
+def _logistic(log_odds):
+    return 0.5 * (1 + np.tanh(np.asarray(log_odds, dtype=np.float64) / 2))
+
+
+def _posterior_mistakes(x_noisy, sigma, p_white):
+    """What the common derivation mistakes give, each as the logistic function of a wrong log-odds."""
+    x = np.asarray(x_noisy, dtype=np.float64)
+    prior = np.log(p_white / (1 - p_white))
+    right = prior + (x - 0.5) / sigma**2
+    return {
+        "that is the probability that the pixel is black, P(x = 0 | x_noisy); the mean of a pixel that is 0 or 1 is "
+        "the probability that it is 1, P(x = 1 | x_noisy)": 1 - _logistic(right),
+        "that is the most likely value, 0 or 1, a hard decision; the posterior mean weighs the two values by their "
+        "probabilities, a smooth step": (right > 0).astype(np.float64),
+        "the log-likelihood ratio is divided by sigma: the Gaussians' exponents divide by 2 * sigma**2, and their "
+        "difference is (x_noisy - 1/2) / sigma**2": _logistic(prior + (x - 0.5) / sigma),
+        "the log-likelihood ratio is divided by 2 * sigma**2: (x_noisy**2 - (x_noisy - 1)**2) / (2 * sigma**2) "
+        "simplifies to (x_noisy - 1/2) / sigma**2": _logistic(prior + (x - 0.5) / (2 * sigma**2)),
+        "the step sits at x_noisy = 0 instead of half-way between the two pixel values: expanding (x_noisy - 1)**2 "
+        "leaves a constant, and the log-likelihood ratio is (x_noisy - 1/2) / sigma**2": _logistic(prior + x / sigma**2),
+        "p_white is ignored: Bayes' rule multiplies the likelihood ratio by the prior odds, p_white / (1 - p_white), "
+        "so add their log to the log-odds": _logistic((x - 0.5) / sigma**2),
+        "the prior odds are upside down: the odds of white are p_white / (1 - p_white), so a pixel that is white more "
+        "often needs less evidence to be called white": _logistic(-prior + (x - 0.5) / sigma**2),
+        "the prior enters as log(p_white): the log-odds take the log of the prior odds, "
+        "log(p_white / (1 - p_white))": _logistic(np.log(p_white) + (x - 0.5) / sigma**2),
+    }
+
+
+def _posterior(fn, x_noisy, sigma, p_white, what):
+    got = as_array(fn(x_noisy, sigma) if p_white is None else fn(x_noisy, sigma, p_white=p_white), what)
+    expect_shape(got, np.shape(x_noisy), what, "one posterior mean per value of x_noisy")
+    return got
+
+
+def _expect_default_prior(got, x_noisy, sigma, what):
+    """A right posterior mean for another prior than 1/2: its log-odds are the right ones shifted by a constant."""
+    got = got.astype(np.float64)
+    inside = (got > 1e-6) & (got < 1 - 1e-6)
+    if inside.sum() < 3:
+        return
+    with np.errstate(all="ignore"):
+        shift = np.log(got[inside] / (1 - got[inside])) - (np.asarray(x_noisy, dtype=np.float64)[inside] - 0.5) / sigma**2
+    if shift.std() < 1e-3 and abs(shift.mean()) > 1e-3:
+        prior = 1 / (1 + np.exp(-shift.mean()))
+        raise Wrong(f"{what} is the posterior mean for a pixel white with probability {prior:.3g}, not 1/2: p_white "
+                    "defaults to 0.5, def two_point_posterior_mean(x_noisy, sigma, p_white=0.5)")
+
+
+def _expect_posterior(fn, x_noisy, sigma, p_white, rtol=1e-5, atol=1e-6):
+    what = (f"two_point_posterior_mean(x_noisy, sigma={sigma})" if p_white is None
+            else f"two_point_posterior_mean(x_noisy, sigma={sigma}, p_white={p_white})")
+    got = _posterior(fn, x_noisy, sigma, p_white, what)
+    p = 0.5 if p_white is None else p_white
+    expected = generation.two_point_posterior_mean(np.asarray(x_noisy, dtype=np.float64), sigma, p)
+    if p_white is None:
+        _expect_default_prior(got, x_noisy, sigma, what)
+    expect_close(got, expected, what, rtol=rtol, atol=atol, likely=_posterior_mistakes(x_noisy, sigma, p),
+                 otherwise="Bayes' rule: P(x = 1 | x_noisy) = p_white N(x_noisy; 1, sigma**2) / (p_white N(x_noisy; "
+                           "1, sigma**2) + (1 - p_white) N(x_noisy; 0, sigma**2)); write its log-odds first")
+
+
+@two_point_posterior_mean.part(1, public=True)
+def _posterior_by_bayes(fn):
+    """with sigma 0.4, for equal chances and for a pixel white one time in four: the logistic function of the posterior log-odds"""
+    x_noisy = np.linspace(-1.0, 2.0, 61)
+    _expect_posterior(fn, x_noisy, 0.4, None)
+    _expect_posterior(fn, x_noisy, 0.4, 0.25)
+
+
+@two_point_posterior_mean.part(1, public=True)
+def _posterior_without_overflow(fn):
+    """with weak noise (sigma 0.05) and values far from 0 and 1: finite numbers in [0, 1], where both densities underflow"""
+    sigma, p_white = 0.05, 0.3
+    x_noisy = np.linspace(-5.0, 6.0, 1101)
+    what = f"two_point_posterior_mean(x_noisy, sigma={sigma}, p_white={p_white}) for x_noisy from -5 to 6"
+    with np.errstate(all="ignore"):
+        got = _posterior(fn, x_noisy, sigma, p_white, what).astype(np.float64)
+    bad = ~np.isfinite(got)
+    if bad.any():
+        first = float(x_noisy[np.argmax(bad)])
+        raise Wrong(f"{what} is {got[np.argmax(bad)]} at x_noisy = {first:g} (and {bad.sum() - 1} more values): there "
+                    "both Gaussian densities, exp(-(x_noisy - 1)**2 / (2 * sigma**2)) and exp(-x_noisy**2 / (2 * "
+                    "sigma**2)), are too small for a float and round to 0, so their ratio is 0/0; compute the "
+                    "log-odds t, which never underflows, and return the logistic function of t, (1 + tanh(t / 2)) / 2")
+    if got.min() < 0 or got.max() > 1:
+        raise Wrong(f"{what} ranges from {got.min():.4g} to {got.max():.4g}: a probability lies in [0, 1]")
+    _expect_posterior(fn, x_noisy, sigma, p_white)
+
+
+@two_point_posterior_mean.part(1)
+def _posterior_of_another_pixel(fn):
+    """another noise level and prior, float32 values of any shape, and p_white = 0.5 when it is not given"""
+    x_noisy = rng(97).normal(0.5, 0.6, (3, 5, 7)).astype(np.float32)
+    _expect_posterior(fn, x_noisy, 0.2, 0.8, atol=1e-5)
+    what = "two_point_posterior_mean(x_noisy, sigma=0.2) without p_white"
+    default = _posterior(fn, x_noisy, 0.2, None, what)
+    expect_close(default, generation.two_point_posterior_mean(x_noisy.astype(np.float64), 0.2), what, rtol=1e-5,
+                 atol=1e-5, otherwise="p_white defaults to 0.5: def two_point_posterior_mean(x_noisy, sigma, p_white=0.5)")
 
 
 tweedie_score = Exercise("tweedie_score", LESSON)

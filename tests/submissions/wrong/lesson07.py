@@ -71,6 +71,24 @@ def _langevin_in_place(score, x_start, step_size, steps, seed=None):
     return x
 
 
+def _posterior(log_odds):
+    """A two-point posterior mean computed from ``log_odds(x, sigma, p_white)`` (right unless the log-odds are wrong)."""
+    def answer(x_noisy, sigma, p_white=0.5):
+        return 0.5 * (1 + np.tanh(log_odds(np.asarray(x_noisy, dtype=np.float64), sigma, p_white) / 2))
+    return answer
+
+
+def _prior(p):
+    return np.log(p / (1 - p))
+
+
+def _ratio_of_densities(x_noisy, sigma, p_white=0.5):
+    """The textbook formula, right on paper: 0/0 where both densities underflow."""
+    x = np.asarray(x_noisy, dtype=np.float64)
+    white = p_white * np.exp(-(x - 1) ** 2 / (2 * sigma**2))
+    return white / (white + (1 - p_white) * np.exp(-x**2 / (2 * sigma**2)))
+
+
 WRONG = {
     "noise2noise_pairs": [
         Mistake(_same_draw, "the same draw", public=True),
@@ -81,6 +99,22 @@ WRONG = {
         Mistake(_never_clipped, "with clip=True clip both copies"),
         Mistake(_unseeded, "the same seed"),
         Mistake(_fixed_sigma, "not a fixed 0.5"),
+    ],
+    "two_point_posterior_mean": [
+        Mistake(_ratio_of_densities, "round to 0, so their ratio is 0/0", public=True),
+        Mistake(lambda x, s, p_white=0.5: 1 - right.two_point_posterior_mean(x, s, p_white), "the probability that the pixel is "
+                "black", public=True),
+        Mistake(lambda x, s, p_white=0.5: (right.two_point_posterior_mean(x, s, p_white) > 0.5) * 1.0, "the most likely value",
+                public=True),
+        Mistake(_posterior(lambda x, s, p: _prior(p) + (x - 0.5) / s), "divided by sigma", public=True),
+        Mistake(_posterior(lambda x, s, p: _prior(p) + (x - 0.5) / (2 * s**2)), "divided by 2 * sigma**2",
+                public=True),
+        Mistake(_posterior(lambda x, s, p: _prior(p) + x / s**2), "instead of half-way", public=True),
+        Mistake(_posterior(lambda x, s, p: (x - 0.5) / s**2), "p_white is ignored", public=True),
+        Mistake(_posterior(lambda x, s, p: -_prior(p) + (x - 0.5) / s**2), "upside down", public=True),
+        Mistake(_posterior(lambda x, s, p: np.log(p) + (x - 0.5) / s**2), "the prior enters as log(p_white)",
+                public=True),
+        Mistake(lambda x, s, p_white=0.3: right.two_point_posterior_mean(x, s, p_white), "p_white defaults to 0.5"),
     ],
     "tweedie_score": [
         Mistake(lambda d, x, s: (np.asarray(x) - d(x)) / s**2, "the sign is flipped", public=True),

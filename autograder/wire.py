@@ -164,7 +164,7 @@ def _encode_framework(value, blobs, peer):
         return {"t": "model", "blob": len(blobs) - 1}
     if isinstance(value, keras.callbacks.History):
         return {"t": "history", "history": encode(dict(value.history), blobs, peer),
-                "epoch": encode(list(value.epoch), blobs, peer)}
+                "epoch": encode(list(value.epoch), blobs, peer), "params": encode(_plain_params(value), blobs, peer)}
     if isinstance(value, tf.data.Dataset):
         if peer.keeps_datasets:  # the kernel keeps its own, the grader asks for them
             return {"t": "handle", "id": _lend(peer, value), "kind": "dataset", "text": str(value.element_spec)[:300]}
@@ -203,7 +203,11 @@ def decode(tree, blobs, peer, safe=True):
     if tag == "model":
         return load_model(blobs[tree["blob"]], safe)
     if tag == "history":
-        return Record(history=decode(tree["history"], blobs, peer, safe), epoch=decode(tree["epoch"], blobs, peer, safe))
+        params = decode(tree["params"], blobs, peer, safe) if "params" in tree else {}
+        if not isinstance(params, dict):
+            raise ProtocolError("a History whose params are not a dictionary")
+        return Record(history=decode(tree["history"], blobs, peer, safe), epoch=decode(tree["epoch"], blobs, peer, safe),
+                      params=params)
     if tag == "elements":
         import tensorflow as tf
 
@@ -227,13 +231,19 @@ def decode(tree, blobs, peer, safe=True):
     raise ProtocolError(f"an unknown tag {tag!r}")
 
 
+def _plain_params(history):
+    """A History's ``params`` (fit's verbose, epochs and steps), the plain values only."""
+    params = getattr(history, "params", None) or {}
+    return {str(k): v for k, v in params.items() if isinstance(v, (bool, int, float, str)) or v is None}
+
+
 class Record:
-    """A History as the grader receives it: its ``history`` dict and ``epoch`` list, no model."""
+    """A History as the grader receives it: its ``history`` dict, ``epoch`` list and ``params``, no model."""
 
     is_history = True
 
-    def __init__(self, history, epoch):
-        self.history, self.epoch = history, epoch
+    def __init__(self, history, epoch, params=None):
+        self.history, self.epoch, self.params = history, epoch, params or {}
 
 
 # The parts of a .keras file's configuration that may name something to import: only Keras's own.

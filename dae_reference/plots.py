@@ -45,7 +45,7 @@ def loss_curves(history, path=None):
     epochs = np.arange(1, len(history["loss"]) + 1)
     ax.plot(epochs, history["loss"], "o-", label="training (noisy -> clean)")
     if "val_loss" in history:
-        ax.plot(epochs, history["val_loss"], "s-", label="validation (fixed noisy test set)")
+        ax.plot(epochs, history["val_loss"], "s-", label="validation (held-out images, fixed noise)")
     ax.set_xlabel("epoch")
     ax.set_ylabel("MSE")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -79,7 +79,7 @@ def make_datasets(x_train, x_val, batch_size=128, sigma=0.5, seed=42, noise="fre
 
 
 def train_autoencoder(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2, callbacks=None):
-    """Compile ``model`` with Adam and the mean squared error, fit it on ``(noisy, clean)`` batches.
+    """Compile ``model`` with Adam and the mean squared error, fit it on ``(noisy, clean)`` batches, time each epoch.
 
     Parameters
     ----------
@@ -93,29 +93,31 @@ def train_autoencoder(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbo
     verbose : int
         Keras ``fit`` verbosity: 2 prints one line per epoch, 0 nothing.
     callbacks : list of keras.callbacks.Callback or None
+        More callbacks, after the epoch timer.
 
     Returns
     -------
     keras.callbacks.History
+        Its ``history`` holds ``loss``, ``val_loss`` and ``epoch_seconds``:
+        each epoch's wall-clock seconds, its validation included (the first
+        also includes tracing the graph).
     """
     # The MSE: its minimiser is the posterior mean E[x | noisy x] (lesson 7); Adam: robust with its default rate.
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse", steps_per_execution=STEPS_PER_EXECUTION)
     # shuffle=False: the dataset shuffles itself (Keras warns otherwise)
     return model.fit(train_ds, validation_data=val_ds, epochs=epochs, shuffle=False, verbose=verbose,
-                     callbacks=callbacks)
+                     callbacks=[EpochTimer(), *(callbacks or [])])
 
 
 class EpochTimer(keras.callbacks.Callback):
-    """Records the wall-clock seconds of every epoch, validation included, in ``self.seconds``."""
-
-    def on_train_begin(self, logs=None):
-        self.seconds = []
+    """Puts each epoch's wall-clock seconds, validation included, in its logs: the History records them as
+    ``epoch_seconds`` (Keras calls the History last, with the logs the other callbacks have written to)."""
 
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self._start)
+        logs["epoch_seconds"] = time.perf_counter() - self._start
 
 
 @contextlib.contextmanager
@@ -171,12 +173,12 @@ def train(profile, noise="fresh", seed=42, epochs=None, precision=None, data=Non
     with dtype_policy(precision):
         model = build_autoencoder()
 
-    timer = EpochTimer()
     start = time.perf_counter()
-    fit = train_autoencoder(model, train_ds, val_ds, epochs, profile.learning_rate, verbose, callbacks=[timer])
+    fit = train_autoencoder(model, train_ds, val_ds, epochs, profile.learning_rate, verbose)
     seconds = time.perf_counter() - start
 
     history = {key: [float(v) for v in values] for key, values in fit.history.items()}
+    epoch_seconds = history.pop("epoch_seconds")
     steps = epochs * int(np.ceil(len(x_train) / profile.batch_size))
     info = {
         "profile": profile.name,
@@ -192,7 +194,7 @@ def train(profile, noise="fresh", seed=42, epochs=None, precision=None, data=Non
         "device": describe_device(),
         "train_seconds": round(seconds, 1),
         "ms_per_step": round(1000 * seconds / steps, 1),
-        "epoch_seconds": [round(value, 3) for value in timer.seconds],
+        "epoch_seconds": [round(value, 3) for value in epoch_seconds],
         "final_train_mse": history["loss"][-1],
         "final_val_mse": history["val_loss"][-1],
         "versions": {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__},

@@ -1,4 +1,7 @@
-"""Lesson 4, training: the input pipeline, compile, fit, precision, the trained result, and fixed against fresh noise."""
+"""Lesson 4, training: the input pipeline, compile, fit and time, precision, the trained result, and fixed against fresh
+noise."""
+
+import time
 
 import numpy as np
 
@@ -318,6 +321,10 @@ def _fit_tiny(fn, epochs):
     if "val_loss" not in history.history:
         raise Wrong("the History has no validation loss: the model was trained without validation data; "
                     "pass validation_data=val_ds to fit")
+    verbose = getattr(history, "params", {}).get("verbose")
+    if verbose is not None and verbose != 0:
+        raise Wrong(f"with verbose=0 fit ran with verbose={verbose!r}: pass verbose on, fit(..., verbose=verbose), so "
+                    "that section 7's twelve trainings print nothing")
     losses, val_losses = (len(history.history.get(key, [])) for key in ("loss", "val_loss"))
     if losses != epochs:
         raise Wrong(f"history.history['loss'] has {losses} values after epochs={epochs}, expected {epochs}: "
@@ -343,7 +350,7 @@ def _fit_tiny(fn, epochs):
 
 @train_autoencoder.part(1, public=True)
 def _fit(fn):
-    """fits for `epochs` epochs on all of train_ds, validating on all of val_ds, and returns the History"""
+    """fits for `epochs` epochs on all of train_ds, validating on all of val_ds, passes verbose on, and returns the History"""
     model, before = _fit_tiny(fn, epochs=3)
     if not _val_mse(model, _tiny_datasets()[1]) < before and float(np.asarray(model.optimizer.learning_rate)) > 3e-3:
         # (with the learning rate ignored the error may barely move: _learning_rate names that)
@@ -354,6 +361,61 @@ def _fit(fn):
 def _fit_other_epochs(fn):
     """uses epochs: one epoch gives one loss value"""
     _fit_tiny(fn, epochs=1)
+
+
+# The timing part judges what holds however busy the machine is. The epochs' times must add up to no more than the
+# call took (a clock started once for the whole training, or milliseconds, give more), and a real clock never gives
+# several epochs exactly the same time (an even split of fit's total does). It cannot judge which part of the epoch
+# was timed, nor CPU time against wall-clock time: an epoch's length on a busy grading machine varies several-fold, and
+# the answer may run in another process, whose clock the grader does not see. A time per batch, not per epoch, adds up
+# to a small share of the call: the 3 epochs are 0.6 to 0.8 of it on the course's 2-core CPU when the answer runs in
+# the grader's process and somewhat less when it runs in another (the model and the data travel there and back).
+_SHARE_OF_CALL = 0.25
+
+
+@train_autoencoder.part(1, public=True)
+def _epoch_seconds(fn):
+    """records each epoch's wall-clock seconds in history.history['epoch_seconds']"""
+    epochs, (train_ds, val_ds) = 3, _tiny_datasets()
+    start = time.perf_counter()
+    history = fn(_tiny_model(), train_ds, val_ds, epochs, learning_rate=1e-2, verbose=0)
+    took = time.perf_counter() - start
+    if not is_history(history):
+        raise Wrong(f"train_autoencoder returned a {type(history).__name__}, expected the History that model.fit returns")
+    if "epoch_seconds" not in history.history:
+        raise Wrong("history.history has no 'epoch_seconds': time each epoch with a callback (on_epoch_begin starts a "
+                    "clock, on_epoch_end writes logs['epoch_seconds'], which the History records), and pass it to fit")
+    try:
+        seconds = np.asarray(history.history["epoch_seconds"], dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise Wrong("history.history['epoch_seconds'] is not a list of numbers: one number of seconds per epoch") from None
+    if len(seconds) != epochs:
+        # (not the number of values: a timer kept from earlier calls holds as many as there were earlier calls)
+        raise Wrong(f"history.history['epoch_seconds'] has {'fewer' if len(seconds) < epochs else 'more'} values than "
+                    f"the {epochs} epochs of this call: train in one fit call for exactly `epochs` epochs, with a "
+                    "new timer made in every call (a timer made once, outside train_autoencoder, keeps the times of "
+                    "earlier calls)")
+    # (no measured time in a message: the same answer must get the same feedback on every run)
+    if not np.all(np.isfinite(seconds)) or seconds.min() <= 0:
+        raise Wrong("history.history['epoch_seconds'] holds a value that is not a positive number: each epoch's "
+                    "seconds are the clock at the epoch's end minus the clock at its start")
+    if seconds.sum() > 1.05 * took + 0.05:
+        if seconds.min() > 50 * took / epochs:
+            cause = "they are in milliseconds: record seconds, time.perf_counter() differences as they are"
+        elif np.all(np.diff(seconds) > 0):
+            cause = ("each is measured from the start of the training, not of its epoch: start the clock in "
+                     "on_epoch_begin")
+        else:
+            cause = "measure each epoch from its on_epoch_begin to its on_epoch_end"
+        raise Wrong(f"the epochs' seconds add up to more than the whole call of train_autoencoder took: {cause}")
+    if seconds.sum() < _SHARE_OF_CALL * took:
+        raise Wrong("the epochs' seconds add up to less than a quarter of the time the whole call of "
+                    "train_autoencoder took, though the epochs are most of it: is each number a whole epoch's time, "
+                    "in seconds, from on_epoch_begin to on_epoch_end (not a time per batch)?")
+    if np.all(seconds == seconds[0]):
+        raise Wrong("every epoch took exactly the same time by history.history['epoch_seconds'], which no clock "
+                    "gives: was fit's total time divided by the number of epochs? Time each epoch from its own "
+                    "on_epoch_begin to its on_epoch_end (the first, which also traces the graphs, takes longer)")
 
 
 choose_precision = Exercise("choose_precision", LESSON)
@@ -367,7 +429,7 @@ def _precision_here(fn):
         raise Wrong(f"choose_precision() returned {got!r} on this machine ({device.describe_device()}), expected {expected!r}")
 
 
-@choose_precision.part(1)
+@choose_precision.part(1, public=True)
 def _precision_by_gpu(fn):
     """mixed_float16 on a GPU of compute capability 7.0 or newer, float32 otherwise"""
     cases = [([], "float32"), ([(8, 0)], "mixed_float16"), ([(7, 0)], "mixed_float16"), ([(6, 1)], "float32")]

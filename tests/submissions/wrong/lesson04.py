@@ -1,5 +1,7 @@
 """Lesson 4, training: typical wrong answers and the feedback each must get."""
 
+import time
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -144,10 +146,50 @@ def _datasets_numpy_in_map(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
     return _pipeline(x_train, seed, batch_size, corrupt), _validation(x_val, batch_size, sigma, seed)
 
 
-def _train(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2, optimizer=None, loss="mse", fit=()):
-    """The reference's compile and fit, with one choice changed (``fit``: arguments of model.fit to override)."""
+class _Timer(keras.callbacks.Callback):
+    """An epoch timer that writes logs['epoch_seconds'], right unless told to make a mistake."""
+
+    def __init__(self, scale=1.0, cumulative=False):
+        super().__init__()
+        self.scale, self.cumulative = scale, cumulative
+
+    def on_train_begin(self, logs=None):
+        self.began = time.perf_counter()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = self.began if self.cumulative else time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs["epoch_seconds"] = self.scale * (time.perf_counter() - self.start)
+
+
+def _even_split(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2):
+    """fit's total time, shared out evenly over the epochs."""
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+    start = time.perf_counter()
+    history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=verbose)
+    history.history["epoch_seconds"] = [(time.perf_counter() - start) / epochs] * epochs
+    return history
+
+
+_ONE_TIMER = right.Stopwatch()  # made once, at import: every call appends to the same list
+
+
+def _timer_made_once(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2):
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+    history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=verbose, callbacks=[_ONE_TIMER])
+    history.history["epoch_seconds"] = _ONE_TIMER.laps
+    return history
+
+
+def _train(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2, optimizer=None, loss="mse", fit=(),
+           timer=None):
+    """The reference's compile and fit, with one choice changed (``fit``: arguments of model.fit to override;
+    ``timer``: the epoch timer, None for a right one, False for none)."""
     model.compile(optimizer=optimizer or keras.optimizers.Adam(learning_rate), loss=loss)
-    return model.fit(train_ds, **{"validation_data": val_ds, "epochs": epochs, "verbose": verbose, **dict(fit)})
+    callbacks = [] if timer is False else [timer or _Timer()]
+    return model.fit(train_ds, **{"validation_data": val_ds, "epochs": epochs, "verbose": verbose,
+                                  "callbacks": callbacks, **dict(fit)})
 
 
 def _datasets_unclipped(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
@@ -205,9 +247,18 @@ WRONG = {
         Mistake(lambda model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2:
                 _train(model, train_ds, val_ds, epochs, 10 * learning_rate, verbose), "pass learning_rate on unchanged",
                 public=True),
+        Mistake(lambda *a, **k: _train(*a, **{**k, "verbose": 2}), "pass verbose on", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=False), "has no 'epoch_seconds'", public=True),
+        Mistake(_timer_made_once, "a new timer made in every call", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(cumulative=True)), "start the clock in on_epoch_begin",
+                public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(scale=1000.0)), "they are in milliseconds", public=True),
+        Mistake(_even_split, "was fit's total time divided by the number of epochs", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(scale=1 / 64)), "not a time per batch", public=True),
     ],
-    "choose_precision": [Mistake(_precision_any_gpu, "compute capability 6.1"),
-                         Mistake(lambda: "float32", "float32"), Mistake(lambda: "mixed_float16", "mixed_float16")],
+    "choose_precision": [Mistake(_precision_any_gpu, "compute capability 6.1", public=True),
+                         Mistake(lambda: "float32", "float32", public=True),
+                         Mistake(lambda: "mixed_float16", "mixed_float16", public=True)],
     "regime_gap": [
         Mistake(lambda f, r: (_gap(r, f)[0], _gap(f, r)[1]), "this is fresh / fixed - 1", public=True),
         Mistake(lambda f, r: (np.mean(f) / np.mean(r) - 1, _gap(f, r)[1]), "pair the runs first", public=True),

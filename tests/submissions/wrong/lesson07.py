@@ -89,6 +89,12 @@ def _ratio_of_densities(x_noisy, sigma, p_white=0.5):
     return white / (white + (1 - p_white) * np.exp(-x**2 / (2 * sigma**2)))
 
 
+def _overflowing_logistic(x_noisy, sigma, p_white=0.5):
+    """The right log-odds, and the logistic function as exp(t) / (1 + exp(t)): inf / inf for large t."""
+    t = _prior(p_white) + (np.asarray(x_noisy, dtype=np.float64) - 0.5) / sigma**2
+    return np.exp(t) / (1 + np.exp(t))
+
+
 WRONG = {
     "noise2noise_pairs": [
         Mistake(_same_draw, "the same draw", public=True),
@@ -96,7 +102,7 @@ WRONG = {
         Mistake(_clean_targets, "targets are the clean images", public=True),
         Mistake(_always_clipped, "clipped although clip=False", public=True),
         Mistake(_variance, "which is sigma**2", public=True),
-        Mistake(_never_clipped, "with clip=True clip both copies"),
+        Mistake(_never_clipped, "with clip=True clip both copies", public=True),
         Mistake(_unseeded, "the same seed"),
         Mistake(_fixed_sigma, "not a fixed 0.5"),
     ],
@@ -115,6 +121,11 @@ WRONG = {
         Mistake(_posterior(lambda x, s, p: np.log(p) + (x - 0.5) / s**2), "the prior enters as log(p_white)",
                 public=True),
         Mistake(lambda x, s, p_white=0.3: right.two_point_posterior_mean(x, s, p_white), "p_white defaults to 0.5"),
+        Mistake(_overflowing_logistic, "exp(t) overflows to inf", public=True),
+        Mistake(_posterior(lambda x, s, p: 2 * (_prior(p) + (x - 0.5) / s**2)), "half the log-odds inside the tanh",
+                public=True),
+        Mistake(_posterior(lambda x, s, p: _prior(p) + (np.clip(x, 0, 1) - 0.5) / s**2), "clipped to [0, 1] first",
+                public=True),
     ],
     "tweedie_score": [
         Mistake(lambda d, x, s: (np.asarray(x) - d(x)) / s**2, "the sign is flipped", public=True),

@@ -32,7 +32,7 @@ from dae_reference.noise import add_gaussian_noise
 # The budget lesson 4 compares the regimes under, for each profile: (training images, epochs, batch size, seeds).
 # Few images seen for many epochs, so that a network could learn the noise of a copy it sees 40 times.
 REGIME_BUDGETS = {
-    "smoke": (128, 8, 32, (42, 1)),
+    "smoke": (128, 5, 32, (42, 1)),
     "quick": (256, 40, 32, (42, 1, 2)),
     "full": (256, 40, 32, (42, 1, 2, 3, 4)),
 }

@@ -215,7 +215,7 @@ def _minutes_range(recorded):
 
 CLAIMS = [
     Claim("256 images for 40 epochs at batch 32, so each noisy copy is seen 40 times, in 320 steps", _budget_words),
-    Claim("128 images, 8 epochs, two seeds", _smoke_budget),
+    Claim("128 images, 5 epochs, two seeds", _smoke_budget),
     Claim("still improving when they stop", _still_falling),
     Claim("more than about 4.3 standard errors away (Student's $t$ with 2 degrees of freedom); with five seeds, 2.8",
           _yardsticks),

@@ -193,10 +193,11 @@ def _expect_default_prior(fn, got, x_noisy, sigma, what):
                     "def two_point_posterior_mean(x_noisy, sigma, p_white=0.5)")
 
 
-def _expect_posterior(fn, x_noisy, sigma, p_white, rtol=1e-5, atol=1e-6):
+def _expect_posterior(fn, x_noisy, sigma, p_white, rtol=1e-5, atol=1e-6, got=None):
+    """``fn``'s answer (``got``, if the caller already has it) against the reference, naming the likely mistake."""
     what = (f"two_point_posterior_mean(x_noisy, sigma={sigma})" if p_white is None
             else f"two_point_posterior_mean(x_noisy, sigma={sigma}, p_white={p_white})")
-    got = _posterior(fn, x_noisy, sigma, p_white, what)
+    got = _posterior(fn, x_noisy, sigma, p_white, what) if got is None else got
     p = 0.5 if p_white is None else p_white
     expected = generation.two_point_posterior_mean(np.asarray(x_noisy, dtype=np.float64), sigma, p)
     if p_white is None:
@@ -236,7 +237,7 @@ def _posterior_without_overflow(fn):
                     "overflow at all, (1 + tanh(t / 2)) / 2")
     if got.min() < 0 or got.max() > 1:
         raise Wrong(f"{what} ranges from {got.min():.4g} to {got.max():.4g}: a probability lies in [0, 1]")
-    _expect_posterior(fn, x_noisy, sigma, p_white)
+    _expect_posterior(fn, x_noisy, sigma, p_white, got=got)
 
 
 @two_point_posterior_mean.part(1)

@@ -43,8 +43,11 @@ sandbox:
 run: setup
 	$(PY) -m dae_reference run
 
+# Two workers (pytest-xdist), each test file whole on one of them (tests/conftest.py); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
+
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 full: setup
 	$(PY) -m dae_reference run --profile full --out runs/full

@@ -54,3 +54,14 @@ def real_data_or_skip():
 @pytest.fixture(scope="session")
 def fashion_mnist():
     return real_data_or_skip()
+
+
+def pytest_collection_modifyitems(config, items):
+    """On pytest-xdist's workers (``make test``), each test file runs whole on one worker, so that its module-scoped
+    fixtures (a class graded, a course autograded) are built once; test_checks and test_remote share one, as they
+    share each answer's one grading (tests/graded.py)."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        group = "corpus" if item.path.name in ("test_checks.py", "test_remote.py") else item.path.name
+        item.add_marker(pytest.mark.xdist_group(group))

@@ -4,7 +4,6 @@ import shutil
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from autograder import core
 from autograder.course import LESSONS, ROOT, lesson_path, solution_path
@@ -17,19 +16,6 @@ pytestmark = pytest.mark.slow
 def graded_code_cells(notebook):
     """The hidden test cells: graded and worth points (the quick-check cells are graded cells worth 0)."""
     return [c for c in notebook.cells if c.cell_type == "code" and grader_metadata(c).get("points", 0) > 0]
-
-
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_solution_runs_top_to_bottom_and_scores_full_marks(lesson, monkeypatch, tmp_path):
-    monkeypatch.setenv("DAE_PROFILE", "smoke")
-    notebook = nbformat.read(solution_path(lesson), as_version=4)
-    # run in a scratch folder: lesson 4 saves its model beside the notebook
-    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    for cell in graded_code_cells(notebook):
-        kinds = [(o.output_type, o.get("name")) for o in cell.outputs]
-        assert ("stream", "stderr") not in kinds, f"{grader_metadata(cell)['grade_id']} wrote to stderr"
-        result = [o for o in cell.outputs if o.output_type == "execute_result"]
-        assert float(result[0].data["text/plain"]) == grader_metadata(cell)["points"], grader_metadata(cell)["grade_id"]
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +41,20 @@ def grades(course, lesson, student):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         notebook = gradebook.find_submission_notebook(lesson, lesson, student)
         return {g.name: (g.auto_score, g.max_score, g.cell.cell_type) for g in notebook.grades}
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_solution_runs_top_to_bottom_and_scores_full_marks(autograded, lesson):
+    """nbgrader ran the solution as a student's submission, under the smoke profile, top to bottom."""
+    notebook = nbformat.read(autograded / "autograded" / "solver" / lesson / f"{lesson}.ipynb", as_version=4)
+    for cell in notebook.cells:
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        assert not errors, f"{lesson}: a cell raised {errors[0].ename}: {errors[0].evalue}\n{cell.source[:300]}"
+    for cell in graded_code_cells(notebook):
+        kinds = [(o.output_type, o.get("name")) for o in cell.outputs]
+        assert ("stream", "stderr") not in kinds, f"{grader_metadata(cell)['grade_id']} wrote to stderr"
+        result = [o for o in cell.outputs if o.output_type == "execute_result"]
+        assert float(result[0].data["text/plain"]) == grader_metadata(cell)["points"], grader_metadata(cell)["grade_id"]
 
 
 @pytest.mark.parametrize("lesson", LESSONS)

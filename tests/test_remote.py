@@ -19,23 +19,39 @@ import pytest
 
 from autograder import answering, core, remote, wire
 from autograder.course import ROOT
-from tests.submissions import alternative, wrong
+from tests import graded
 from tests.test_checks import FUNCTION_EXERCISES
 
-WRONG = wrong.load()
+WRONG = graded.WRONG
 
-# The kernel's side in a process of its own, as in grading: it serves exercise NAME's answers one after the
-# other, the other correct style first, then the wrong-answer corpus in its order, one connection each.
+# The kernel's side in a process of its own, as in grading, and one for the whole module, as a lesson's exercises
+# share one kernel: for each line "SOCKET NAME" it reads, it serves exercise NAME's answers one after the other, the
+# other correct style first, then the wrong-answer corpus in its order, one connection each, and says "served NAME".
 KERNEL = """
 import socket, sys
 from autograder import answering
 from tests.submissions import alternative, wrong
-path, name = sys.argv[1:3]
-for answer in [getattr(alternative, name)] + [mistake.answer for mistake in wrong.load()[name]]:
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.connect(path)
-    answering.serve_on(sock, name, answer)
+corpus = wrong.load()
+for line in sys.stdin:
+    path, name = line.split()
+    for answer in [getattr(alternative, name)] + [mistake.answer for mistake in corpus[name]]:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(path)
+        answering.serve_on(sock, name, answer)
+    print("served", name, flush=True)
 """
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    process = subprocess.Popen([sys.executable, "-c", KERNEL], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    yield process
+    process.stdin.close()
+    try:
+        assert process.wait(timeout=60) == 0, process.stderr.read()[-2000:]
+    finally:
+        process.kill()
 
 
 def grade_remotely(name, answer, *context):
@@ -59,29 +75,31 @@ def outcome(results):
 
 
 @pytest.mark.parametrize("name", FUNCTION_EXERCISES)
-def test_an_answer_served_from_another_process_gets_the_same_points_and_feedback(name, tmp_path):
-    answers = [(getattr(alternative, name), False)] + [(m.answer, m.thread_ordered) for m in WRONG[name]]
+def test_an_answer_served_from_another_process_gets_the_same_points_and_feedback(name, kernel, tmp_path):
+    # (the direct results are each answer's one grading in this run, which tests/test_checks.py reads too)
+    answers = [("the other correct style", graded.other_style(name), False)] + [
+        (f"mistake {i} ({m.feedback!r})", graded.mistake(name, i), m.thread_ordered) for i, m in enumerate(WRONG[name])]
     path = str(tmp_path / "grader.sock")
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path)
     server.listen(1)
-    kernel = subprocess.Popen([sys.executable, "-c", KERNEL, path, name], cwd=ROOT,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)}, stderr=subprocess.PIPE)
+    assert kernel.poll() is None, kernel.stderr.read()[-2000:]
+    kernel.stdin.write(f"{path} {name}\n")
+    kernel.stdin.flush()
     try:
-        for answer, thread_ordered in answers:
+        for label, direct, thread_ordered in answers:
             server.settimeout(120)
             connection, _ = server.accept()
             peer = remote.GraderPeer(connection, time.monotonic() + 600)
             served = remote.grade_on(peer, name)
             peer.send("done")
             connection.close()
-            served, direct = outcome(served), outcome(core.run_parts(name, answer))
+            served, direct = outcome(served), outcome(direct.results)
             if thread_ordered:  # its last check passes or fails by chance, in one process as in two
                 served, direct = served[:-1], direct[:-1]
-            assert served == direct, getattr(answer, "__name__", answer)
-        assert kernel.wait(timeout=60) == 0, kernel.stderr.read().decode()[-2000:]
+            assert served == direct, label
+        assert kernel.stdout.readline().split() == ["served", name], kernel.stderr.read()[-2000:]
     finally:
-        kernel.kill()
         server.close()
 
 

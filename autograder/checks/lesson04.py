@@ -329,7 +329,7 @@ def _fit_tiny(fn, epochs):
     verbose = getattr(history, "params", {}).get("verbose")
     if verbose is not None and verbose != 0:
         raise Wrong(f"with verbose=0 fit ran with verbose={verbose!r}: pass verbose on, fit(..., verbose=verbose), so "
-                    "that section 7's twelve trainings print nothing")
+                    "that section 7's trainings print nothing")
     losses, val_losses = (len(history.history.get(key, [])) for key in ("loss", "val_loss"))
     if losses != epochs:
         raise Wrong(f"history.history['loss'] has {losses} values after epochs={epochs}, expected {epochs}: "

@@ -172,7 +172,9 @@ def _posterior_mistakes(x_noisy, sigma, p_white):
         "often needs less evidence to be called white": _logistic(-prior + (x - 0.5) / sigma**2),
         "the prior enters as log(p_white): the log-odds take the log of the prior odds, "
         "log(p_white / (1 - p_white))": _logistic(np.log(p_white) + (x - 0.5) / sigma**2),
-        "the tanh form is (1 + tanh(t / 2)) / 2, with half the log-odds inside the tanh": _logistic(2 * right),
+        "that is the logistic function of twice the log-odds t: in the tanh form, (1 + tanh(t / 2)) / 2, half the "
+        "log-odds go inside the tanh; if you wrote the logistic function another way, check t itself, where each "
+        "Gaussian's exponent is divided by 2 * sigma**2": _logistic(2 * right),
         "x_noisy is clipped to [0, 1] first: here nothing is clipped, and a noisy value below 0 or above 1 is "
         "stronger evidence than one at 0 or 1": _logistic(prior + (np.clip(x, 0, 1) - 0.5) / sigma**2),
     }

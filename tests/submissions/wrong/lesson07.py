@@ -122,7 +122,7 @@ WRONG = {
                 public=True),
         Mistake(lambda x, s, p_white=0.3: right.two_point_posterior_mean(x, s, p_white), "p_white defaults to 0.5"),
         Mistake(_overflowing_logistic, "exp(t) overflows to inf", public=True),
-        Mistake(_posterior(lambda x, s, p: 2 * (_prior(p) + (x - 0.5) / s**2)), "half the log-odds inside the tanh",
+        Mistake(_posterior(lambda x, s, p: 2 * (_prior(p) + (x - 0.5) / s**2)), "twice the log-odds t: in the tanh form",
                 public=True),
         Mistake(_posterior(lambda x, s, p: _prior(p) + (np.clip(x, 0, 1) - 0.5) / s**2), "clipped to [0, 1] first",
                 public=True),

@@ -129,7 +129,7 @@ def grade_attacks(root, names, sandbox_mode):
     os.environ.update(HOME=str(home), AUTOGRADER_TEST_SECRET="hunter2")
     out = course / "feedback" / "grades.csv"
     try:
-        status = cli.main(["grade", str(submitted), "--out", str(out), "--jobs", "2", "--cell-timeout", "60",
+        status = cli.main(["grade", str(submitted), "--out", str(out), "--jobs", "2", "--cell-timeout", "150",
                            "--sandbox", sandbox_mode])
     finally:
         listener.shutdown()

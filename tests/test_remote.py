@@ -27,8 +27,12 @@ WRONG = graded.WRONG
 # The kernel's side in a process of its own, as in grading, and one for the whole module, as a lesson's exercises
 # share one kernel: for each line "SOCKET NAME" it reads, it serves exercise NAME's answers one after the other, the
 # other correct style first, then the wrong-answer corpus in its order, one connection each, and says "served NAME".
+# Those lines go out on a copy of its stdout; its stdout itself goes to its stderr, as answers print (a training's
+# progress bar) and must not be read as the protocol.
 KERNEL = """
-import socket, sys
+import os, socket, sys
+protocol = os.fdopen(os.dup(1), "w")
+os.dup2(2, 1)
 from autograder import answering
 from tests.submissions import alternative, wrong
 corpus = wrong.load()
@@ -38,7 +42,7 @@ for line in sys.stdin:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.connect(path)
         answering.serve_on(sock, name, answer)
-    print("served", name, flush=True)
+    print("served", name, file=protocol, flush=True)
 """
 
 

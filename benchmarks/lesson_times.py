@@ -5,8 +5,9 @@
 Runs each solution notebook (the lesson with its answers filled in) in a
 fresh Jupyter kernel, one after the other, under each profile: ``quick`` is
 what a student on a CPU runs; ``smoke`` is what grading runs (a solution's
-hidden test cells call every check, so its run is the notebook's grading
-minus the sandbox, which costs 3 to 8%: results/grade_speed.txt). It prints
+hidden test cells call every check and, as in grading, ``$NBGRADER_EXECUTION``
+leaves the quick checks to them, so its run is the notebook's grading minus
+the sandbox, which costs 3 to 8%: results/grade_speed.txt). It prints
 the seconds each took and its slowest cell, and with ``--out`` writes the
 same lines to a file.
 """
@@ -41,6 +42,10 @@ def run_lesson(lesson, profile):
             return result
 
     os.environ["DAE_PROFILE"] = profile
+    if profile == "smoke":  # graded: the quick checks are left to the graded cells
+        os.environ["NBGRADER_EXECUTION"] = "autograde"
+    else:
+        os.environ.pop("NBGRADER_EXECUTION", None)
     with tempfile.TemporaryDirectory() as scratch:
         for path in solution_path(lesson).parent.iterdir():  # the notebook and what its release carries beside it
             (shutil.copytree if path.is_dir() else shutil.copy)(path, Path(scratch) / path.name)

@@ -82,6 +82,7 @@ RECORDS = {
     "noise-regimes": ("results/quick/noise_regimes.json", "dae_reference.regimes:record_noise_regimes"),
     "audit": ("results/full/audit.json", "dae_reference.audit:record_audit"),
     "noise2noise": ("results/quick/noise2noise.json", "dae_reference.generation:record_noise2noise"),
+    "long-walks": ("results/full/long_walks.json", "dae_reference.generation:record_long_walks"),
     "probe": ("results/full/probe.json", "dae_reference.probe:record_probe"),
     "identity-drift": ("results/quick/identity_drift.json", "dae_reference.drift:record_identity_drift"),
     "sigma-matrix": ("results/quick/sigma_matrix.json", "dae_reference.shift:record_sigma_matrix"),
@@ -190,9 +191,9 @@ def evaluate_command(model_path, out=None, data_dir=None):
     errors = {name: evaluate.reconstruction_errors(x_test, estimate) for name, estimate in outputs.items()}
     dae_errors = errors["denoising autoencoder"]
     plots.clean_vs_noisy(x_test, x_noisy, y_test, out / "fig1_clean_vs_noisy.png")
-    history = read_json(model_path.parent / "history.json")
+    history, trained = read_json(model_path.parent / "history.json"), read_json(model_path.parent / "metrics.json")
     if history:
-        plots.loss_curves(history, out / "fig2_loss_curves.png")
+        plots.loss_curves(history, out / "fig2_loss_curves.png", validated_on(trained, len(x_train)))
     plots.denoising_examples(x_noisy, x_denoised, x_test, y_test, out / "fig3_denoised.png")
     shown = ["noisy input (no denoising)", "total variation", HISTOGRAM_BEST_CLASSICAL, "linear MMSE filter",
              "denoising autoencoder"]
@@ -229,6 +230,13 @@ def load_model(path):
     except Exception as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise OSError(f"{path} is not a readable Keras model ({first_line})") from None
+
+
+def validated_on(metrics, n_training_images):
+    """Which images a recorded training validated on, by its ``metrics.json``: runs recorded before validation
+    moved to images held out from the training set validated on the test images."""
+    on_test = metrics.get("n_train", 0) + metrics.get("n_val", 0) > n_training_images
+    return "the test images" if on_test else "held-out images"
 
 
 def read_json(path):

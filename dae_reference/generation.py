@@ -17,7 +17,8 @@
 
 ``python -m dae_reference record noise2noise`` trains the lesson's short
 Noise2Noise runs on several seeds and records the background means (lesson 7
-quotes them).
+quotes them); ``record long-walks`` carries lesson 7's sampling walk on to
+ten and thirty times as many steps and records the spreads it quotes.
 """
 
 import json
@@ -212,3 +213,46 @@ def record_noise2noise(path=RESULTS_PATH, seeds=N2N_SEEDS, profiles=("smoke", "q
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(json.dumps({"sigma": 0.5, "runs": runs}, indent=2) + "\n")
     return runs
+
+
+# Lesson 7's sampling walk (64 chains from noise around grey, step sigma**2 / 4, 30 steps), and the same walk carried
+# on to ten and thirty times as many steps.
+LONG_WALK_STEPS = (30, 300, 900)
+LONG_WALKS_PATH = Path("results/full/long_walks.json")
+
+
+def principal_spread(images, reference):
+    """The standard deviation of ``images`` along the first two principal components of ``reference``."""
+    flat = reference.reshape(len(reference), -1).astype(np.float64)
+    centre = flat.mean(axis=0)
+    components = np.linalg.eigh((flat - centre).T @ (flat - centre))[1][:, [-1, -2]].T  # eigenvalues ascending
+    return ((images.reshape(len(images), -1) - centre) @ components.T).std(axis=0)
+
+
+def record_long_walks(path=LONG_WALKS_PATH, sigma=0.5):
+    """Lesson 7's walk with the pretrained network, carried on to ``LONG_WALK_STEPS``; the spreads, to ``path``.
+
+    The first 30 steps are the lesson's own (its start and its seed); each later stretch draws its noise with the
+    step count it ends at as the seed.
+    """
+    from dae_reference.data import load_fashion_mnist
+    from dae_reference.model import load_pretrained
+
+    (x_train, _), _ = load_fashion_mnist()
+    reference, model = x_train[:2000], load_pretrained()
+
+    def denoiser(x):
+        return np.asarray(model(np.clip(x, 0, 1).astype(np.float32), training=False))
+
+    x = np.random.default_rng(0).normal(0.5, sigma, (64, 28, 28, 1)).astype(np.float32)
+    spreads, done = {"training images": principal_spread(reference, reference).tolist()}, 0
+    for steps in LONG_WALK_STEPS:
+        x = langevin_sample(lambda v: tweedie_score(denoiser, v, sigma), x, sigma**2 / 4, steps - done,
+                            seed=1 if done == 0 else steps)
+        spreads[str(steps)] = {"walk": principal_spread(x, reference).tolist(),
+                               "samples": principal_spread(denoiser(x), reference).tolist()}
+        done = steps
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps({"sigma": sigma, "step_size": sigma**2 / 4, "chains": 64, "spreads": spreads},
+                                     indent=2) + "\n")
+    return spreads

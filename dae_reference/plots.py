@@ -39,13 +39,13 @@ def clean_vs_noisy(x_clean, x_noisy, labels, path=None):
     return image_rows([x_clean[idx], x_noisy[idx]], ["clean", "noisy"], [CLASS_NAMES[labels[i]] for i in idx], path)
 
 
-def loss_curves(history, path=None):
-    """Figure 2: training and validation MSE per epoch."""
+def loss_curves(history, path=None, validation="held-out images"):
+    """Figure 2: training and validation MSE per epoch; ``validation`` says which images were validated on."""
     fig, ax = plt.subplots(figsize=(6, 4))
     epochs = np.arange(1, len(history["loss"]) + 1)
     ax.plot(epochs, history["loss"], "o-", label="training (noisy -> clean)")
     if "val_loss" in history:
-        ax.plot(epochs, history["val_loss"], "s-", label="validation (held-out images, fixed noise)")
+        ax.plot(epochs, history["val_loss"], "s-", label=f"validation ({validation}, fixed noise)")
     ax.set_xlabel("epoch")
     ax.set_ylabel("MSE")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

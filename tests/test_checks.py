@@ -138,6 +138,18 @@ def test_check_prints_a_hint_and_raises_on_failure(capsys):
     assert "FAIL" in out and "biases are missing" in out
 
 
+def test_check_leaves_its_work_to_the_graded_cell_while_autograding(capsys, monkeypatch):
+    """Autograding runs every check in the graded cells; a quick check there would run the public ones twice."""
+    called = []
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    core.check("conv2d_params", lambda k, c, f: called.append(1))
+    assert not called and "left to the graded cell" in capsys.readouterr().out
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")  # nbgrader's Validate names the failed checks
+    with pytest.raises(core.QuickCheckFailed):
+        core.check("conv2d_params", lambda k, c, f: called.append(1))
+    assert called
+
+
 def test_an_array_message_never_contradicts_itself():
     """Where the means agree, the message says so instead of "mean 0.5, expected 0.5"."""
     expected = np.linspace(0, 1, 101)

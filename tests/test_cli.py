@@ -87,3 +87,13 @@ def test_record_runs_the_experiment_into_the_file_asked_for(monkeypatch, capsys,
     assert main(["record", experiment, "--out", str(tmp_path / "sub" / "x.json")]) == 0
     assert written == [tmp_path / "sub" / "x.json"] and (tmp_path / "sub").is_dir()
     assert f"wrote {tmp_path / 'sub' / 'x.json'}" in capsys.readouterr().out
+
+
+def test_figure_2_says_which_images_a_recorded_run_validated_on():
+    """results/full was recorded validating on the test images, before validation moved to held-out training images."""
+    from autograder.course import ROOT
+    from dae_reference.cli import read_json, validated_on
+
+    assert validated_on(read_json(ROOT / "results" / "full" / "metrics.json"), 60_000) == "the test images"
+    assert validated_on({"n_train": 15_000, "n_val": 2_000}, 60_000) == "held-out images"
+    assert validated_on({}, 60_000) == "held-out images"

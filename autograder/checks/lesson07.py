@@ -160,12 +160,12 @@ def _posterior_mistakes(x_noisy, sigma, p_white):
         "the probability that it is 1, P(x = 1 | x_noisy)": 1 - _logistic(right),
         "that is the most likely value, 0 or 1, a hard decision; the posterior mean weighs the two values by their "
         "probabilities, a smooth step": (right > 0).astype(np.float64),
-        "the log-likelihood ratio is divided by sigma: the Gaussians' exponents divide by 2 * sigma**2, and their "
-        "difference is (x_noisy - 1/2) / sigma**2": _logistic(prior + (x - 0.5) / sigma),
-        "the log-likelihood ratio is divided by 2 * sigma**2: (x_noisy**2 - (x_noisy - 1)**2) / (2 * sigma**2) "
-        "simplifies to (x_noisy - 1/2) / sigma**2": _logistic(prior + (x - 0.5) / (2 * sigma**2)),
+        "the log-likelihood ratio is divided by sigma: each Gaussian's exponent is a square divided by 2 * sigma**2, "
+        "so their difference is divided by a variance, not by a standard deviation": _logistic(prior + (x - 0.5) / sigma),
+        "the log-likelihood ratio is divided by 2 * sigma**2 but is half as large as it should be: expand the two "
+        "squares of the exponents again and simplify their difference": _logistic(prior + (x - 0.5) / (2 * sigma**2)),
         "the step sits at x_noisy = 0 instead of half-way between the two pixel values: expanding (x_noisy - 1)**2 "
-        "leaves a constant, and the log-likelihood ratio is (x_noisy - 1/2) / sigma**2": _logistic(prior + x / sigma**2),
+        "leaves a constant term in the log-likelihood ratio; keep it": _logistic(prior + x / sigma**2),
         "p_white is ignored: Bayes' rule multiplies the likelihood ratio by the prior odds, p_white / (1 - p_white), "
         "so add their log to the log-odds": _logistic((x - 0.5) / sigma**2),
         "the prior odds are upside down: the odds of white are p_white / (1 - p_white), so a pixel that is white more "

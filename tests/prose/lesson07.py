@@ -4,7 +4,9 @@ m(0) comes from the closed form (``dae_reference.noise.clipped_noise_mean``); th
 background means from ``results/quick/noise2noise.json``, written by
 ``python -m dae_reference record noise2noise``: the lesson's Noise2Noise runs
 (quick profile, seeds 0, 1 and 2), each also trained on clean targets and from clipped inputs to
-unclipped targets.
+unclipped targets. The long walks' spreads from ``results/full/long_walks.json``, written by
+``python -m dae_reference record long-walks``; the relaxation times from the lesson's own
+(lambda + sigma**2) / epsilon with lambda the training images' variance along each component.
 """
 
 import json
@@ -29,10 +31,28 @@ def _recorded_means(recorded):
             f"the clipped run {_background('clipped'):.2f}")
 
 
+def _long_walks(recorded):
+    spreads = recorded.long_walks["spreads"]
+    first, second = (f"{spreads['300']['walk'][k]:.1f} and {spreads['900']['walk'][k]:.1f}" for k in (0, 1))
+    return (f"to {first} along the first component and {second} along the second, but stayed short of the "
+            f"training images' {spreads['training images'][0]:.1f} and {spreads['training images'][1]:.1f}")
+
+
+def _several_relaxation_times(recorded):
+    walks = recorded.long_walks
+    relax = [(spread**2 + walks["sigma"] ** 2) / walks["step_size"] for spread in walks["spreads"]["training images"]]
+    assert all(900 >= 2.5 * steps for steps in relax), relax  # "several times", by the lesson's own estimate
+    assert all(100 <= steps < 1000 for steps in relax), relax  # "hundreds of steps at this step size"
+    return "900 steps are several times"
+
+
 CLAIMS = [
     Claim("0.195", lambda r: f"{float(clipped_noise_mean(0.0, 0.5)):.3f}"),
     Claim("average 0.06 and 0.05 on the background, the run from clipped inputs to unclipped targets 0.06, the "
           "clipped run 0.23", _recorded_means),
+    Claim("to 2.5 and 3.2 along the first component and 2.1 and 2.3 along the second, but stayed short of the "
+          "training images' 4.5 and 3.5", _long_walks),
+    Claim("900 steps are several times", _several_relaxation_times),
 ]
 
 SETTINGS = ["0.5"]  # the course's noise level

@@ -147,20 +147,40 @@ def _datasets_numpy_in_map(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
 
 
 class _Timer(keras.callbacks.Callback):
-    """An epoch timer that writes logs['epoch_seconds'], right unless told to make a mistake."""
+    """An epoch timer that writes logs['epoch_seconds'], right unless told to make a mistake: ``scale`` (1000 for
+    milliseconds), ``cumulative`` (from the start of the training), ``clock`` (time.process_time for CPU time),
+    ``span`` ("training": stopped when the validation starts; "validation": the validation alone; "batch": the last
+    training batch alone)."""
 
-    def __init__(self, scale=1.0, cumulative=False):
+    def __init__(self, scale=1.0, cumulative=False, clock=time.perf_counter, span="epoch"):
         super().__init__()
-        self.scale, self.cumulative = scale, cumulative
+        self.scale, self.cumulative, self.clock, self.span = scale, cumulative, clock, span
 
     def on_train_begin(self, logs=None):
-        self.began = time.perf_counter()
+        self.began = self.clock()
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.start = self.began if self.cumulative else time.perf_counter()
+        self.start = self.began if self.cumulative else self.clock()
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.span == "batch":
+            self.start = self.clock()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batch_end = self.clock()
+
+    def on_test_begin(self, logs=None):
+        self.validation_start = self.clock()
 
     def on_epoch_end(self, epoch, logs=None):
-        logs["epoch_seconds"] = self.scale * (time.perf_counter() - self.start)
+        start, end = self.start, self.clock()
+        if self.span == "training":
+            end = self.validation_start
+        elif self.span == "validation":
+            start = self.validation_start
+        elif self.span == "batch":
+            end = self.batch_end
+        logs["epoch_seconds"] = self.scale * (end - start)
 
 
 def _even_split(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2):
@@ -227,6 +247,7 @@ WRONG = {
         Mistake(_datasets_noise_drawn_once, "repeats, position by position, every epoch", public=True),
         Mistake(_datasets_unclipped, "the noise is not clipped", public=True),
         Mistake(lambda *a, **k: _datasets_shuffled(*a, **k, buffer=100), "the shuffle buffer is smaller", public=True),
+        Mistake(lambda *a, **k: _datasets_shuffled(*a, **k, buffer=1000), "the shuffle buffer is smaller", public=True),
         Mistake(lambda *a, **k: _datasets_shuffled(*a, **k, drop=True), "the last, smaller batch is dropped", public=True),
         Mistake(lambda *a, **k: _datasets_shuffled(*a, **k, batches=True), "the batches are shuffled, not the images",
                 public=True),
@@ -254,7 +275,12 @@ WRONG = {
                 public=True),
         Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(scale=1000.0)), "they are in milliseconds", public=True),
         Mistake(_even_split, "was fit's total time divided by the number of epochs", public=True),
-        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(scale=1 / 64)), "not a time per batch", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(span="batch")), "one batch's time", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(clock=time.process_time)), "is it CPU time", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(span="training")), "the training without the validation",
+                public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(span="validation")), "or the validation alone",
+                public=True),
     ],
     "choose_precision": [Mistake(_precision_any_gpu, "compute capability 6.1", public=True),
                          Mistake(lambda: "float32", "float32", public=True),

@@ -193,7 +193,7 @@ def evaluate_command(model_path, out=None, data_dir=None):
     plots.clean_vs_noisy(x_test, x_noisy, y_test, out / "fig1_clean_vs_noisy.png")
     history, trained = read_json(model_path.parent / "history.json"), read_json(model_path.parent / "metrics.json")
     if history:
-        plots.loss_curves(history, out / "fig2_loss_curves.png", validated_on(trained, len(x_train)))
+        plots.loss_curves(history, out / "fig2_loss_curves.png", validated_on(trained))
     plots.denoising_examples(x_noisy, x_denoised, x_test, y_test, out / "fig3_denoised.png")
     shown = ["noisy input (no denoising)", "total variation", HISTOGRAM_BEST_CLASSICAL, "linear MMSE filter",
              "denoising autoencoder"]
@@ -232,11 +232,10 @@ def load_model(path):
         raise OSError(f"{path} is not a readable Keras model ({first_line})") from None
 
 
-def validated_on(metrics, n_training_images):
+def validated_on(metrics):
     """Which images a recorded training validated on, by its ``metrics.json``: runs recorded before validation
-    moved to images held out from the training set validated on the test images."""
-    on_test = metrics.get("n_train", 0) + metrics.get("n_val", 0) > n_training_images
-    return "the test images" if on_test else "held-out images"
+    moved to images held out from the training set say nothing, and validated on the test images."""
+    return metrics.get("validated_on", "the test images")
 
 
 def read_json(path):

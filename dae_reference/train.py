@@ -187,6 +187,7 @@ def train(profile, noise="fresh", seed=42, epochs=None, precision=None, data=Non
         "epochs": epochs,
         "n_train": len(x_train),
         "n_val": len(x_val),
+        "validated_on": "held-out images",  # (runs recorded before the held-out split validated on the test images)
         "batch_size": profile.batch_size,
         "learning_rate": profile.learning_rate,
         "sigma": profile.sigma,

@@ -70,6 +70,7 @@ def test_smoke_training_lowers_the_loss_and_is_deterministic(fashion_mnist):
     assert history["loss"][-1] < history["loss"][0]
     assert history["val_loss"][-1] < history["val_loss"][0]
     assert info["profile"] == "smoke" and info["epochs"] == SMOKE.epochs
+    assert info["validated_on"] == "held-out images"  # Figure 2's legend reads it (dae_reference.cli.validated_on)
     _, again, _ = train(SMOKE, data=fashion_mnist, verbose=0)
     assert again == history
 

@@ -379,6 +379,7 @@ def _fit_other_epochs(fn):
 # split of fit's total does).
 _TRAINING_WAIT, _VALIDATION_WAIT = 0.05, 0.2
 _EPOCH_FLOOR = 4 * _TRAINING_WAIT + 2 * _VALIDATION_WAIT  # _tiny_datasets: 4 training batches, 2 of validation
+_SLACK = 0.05  # a right time rounded to a tenth of a second (0.6) must pass
 
 
 @train_autoencoder.part(1, public=True)
@@ -395,9 +396,13 @@ def _epoch_seconds(fn):
         raise Wrong("history.history has no 'epoch_seconds': time each epoch with a callback (on_epoch_begin starts a "
                     "clock, on_epoch_end writes logs['epoch_seconds'], which the History records), and pass it to fit")
     try:
-        seconds = np.asarray(history.history["epoch_seconds"], dtype=np.float64).ravel()
+        seconds = np.asarray(history.history["epoch_seconds"], dtype=np.float64)
     except (TypeError, ValueError):
         raise Wrong("history.history['epoch_seconds'] is not a list of numbers: one number of seconds per epoch") from None
+    if seconds.ndim == 0:
+        raise Wrong("history.history['epoch_seconds'] is one number, not a list with one number per epoch: write "
+                    "logs['epoch_seconds'] in on_epoch_end, and the History gathers one value from every epoch")
+    seconds = seconds.ravel()
     if len(seconds) != epochs:
         # (not the number of values: a timer kept from earlier calls holds as many as there were earlier calls)
         raise Wrong(f"history.history['epoch_seconds'] has {'fewer' if len(seconds) < epochs else 'more'} values than "
@@ -410,23 +415,30 @@ def _epoch_seconds(fn):
                     "seconds are the clock at the epoch's end minus the clock at its start")
     if seconds.sum() > 1.05 * took + 0.05:
         # (a clock started once gives at most `epochs` times the call; milliseconds give about a thousand times it)
-        if seconds.sum() > 20 * took:
-            cause = "they are in milliseconds: record seconds, time.perf_counter() differences as they are"
+        if seconds.sum() > 20 * took and np.all(np.diff(seconds) > 0) and np.all(np.diff(seconds) < took):
+            # (readings of a clock grow by about an epoch's time from one epoch to the next)
+            cause = ("they are readings of the clock, not differences: subtract the clock's reading in "
+                     "on_epoch_begin from its reading in on_epoch_end")
+        elif seconds.sum() > 20 * took:
+            cause = ("they are not in seconds (milliseconds?): record seconds, time.perf_counter() differences as "
+                     "they are")
         elif np.all(np.diff(seconds) > 0):
             cause = ("each is measured from the start of the training, not of its epoch: start the clock in "
                      "on_epoch_begin")
         else:
             cause = "measure each epoch from its on_epoch_begin to its on_epoch_end"
         raise Wrong(f"the epochs' seconds add up to more than the whole call of train_autoencoder took: {cause}")
-    if seconds.min() < _EPOCH_FLOOR:
-        if seconds.min() < 4 * _TRAINING_WAIT:
+    if seconds.min() < _EPOCH_FLOOR - _SLACK:
+        if seconds.min() < 4 * _TRAINING_WAIT - _SLACK:
             cause = ("is it CPU time (time.process_time leaves out the time the process waits) or one batch's time? "
                      "Use wall-clock time, time.perf_counter(), from on_epoch_begin to on_epoch_end")
         else:
             cause = ("was only part of the epoch timed, the training without the validation or the validation alone? "
-                     "Start the clock in on_epoch_begin and read it in on_epoch_end, which comes after the validation")
-        raise Wrong(f"an epoch took less by history.history['epoch_seconds'] than the check's datasets make every epoch "
-                    f"last ({_EPOCH_FLOOR:.1f} s of waiting for data, in training and validation): {cause}")
+                     "Start the clock in on_epoch_begin and read it in on_epoch_end, which comes after the validation. "
+                     "(Or were the datasets cached or converted? These wait on every pass: give fit train_ds and "
+                     "val_ds as they come; a cached train_ds would also repeat the same noise every epoch)")
+        raise Wrong(f"history.history['epoch_seconds'] gives an epoch less time than the check's datasets make every "
+                    f"epoch last ({_EPOCH_FLOOR:.1f} s of waiting for data, in training and validation): {cause}")
     if np.all(seconds == seconds[0]):
         raise Wrong("every epoch took exactly the same time by history.history['epoch_seconds'], which no clock "
                     "gives: was fit's total time divided by the number of epochs? Time each epoch from its own "

@@ -162,8 +162,8 @@ def _posterior_mistakes(x_noisy, sigma, p_white):
         "probabilities, a smooth step": (right > 0).astype(np.float64),
         "the log-likelihood ratio is divided by sigma: each Gaussian's exponent is a square divided by 2 * sigma**2, "
         "so their difference is divided by a variance, not by a standard deviation": _logistic(prior + (x - 0.5) / sigma),
-        "the log-likelihood ratio is divided by 2 * sigma**2 but is half as large as it should be: expand the two "
-        "squares of the exponents again and simplify their difference": _logistic(prior + (x - 0.5) / (2 * sigma**2)),
+        "the log-likelihood ratio comes out half as large as it should: expand the two squares of the exponents "
+        "again and simplify their difference": _logistic(prior + (x - 0.5) / (2 * sigma**2)),
         "the step sits at x_noisy = 0 instead of half-way between the two pixel values: expanding (x_noisy - 1)**2 "
         "leaves a constant term in the log-likelihood ratio; keep it": _logistic(prior + x / sigma**2),
         "p_white is ignored: Bayes' rule multiplies the likelihood ratio by the prior odds, p_white / (1 - p_white), "
@@ -212,7 +212,7 @@ def _expect_posterior(fn, x_noisy, sigma, p_white, rtol=1e-5, atol=1e-6, got=Non
 @two_point_posterior_mean.part(1, public=True)
 def _posterior_by_bayes(fn):
     """with sigma 0.4, for equal chances and for a pixel white one time in four: the logistic function of the posterior log-odds"""
-    x_noisy = np.linspace(-1.0, 2.0, 61)
+    x_noisy = np.linspace(-1.0, 2.0, 60)  # (not 0.5, where a hard decision's > and >= differ)
     _expect_posterior(fn, x_noisy, 0.4, None)
     _expect_posterior(fn, x_noisy, 0.4, 0.25)
 

@@ -150,11 +150,11 @@ class _Timer(keras.callbacks.Callback):
     """An epoch timer that writes logs['epoch_seconds'], right unless told to make a mistake: ``scale`` (1000 for
     milliseconds), ``cumulative`` (from the start of the training), ``clock`` (time.process_time for CPU time),
     ``span`` ("training": stopped when the validation starts; "validation": the validation alone; "batch": the last
-    training batch alone)."""
+    training batch alone), ``reading`` (the clock's reading at the epoch's end, not a difference)."""
 
-    def __init__(self, scale=1.0, cumulative=False, clock=time.perf_counter, span="epoch"):
+    def __init__(self, scale=1.0, cumulative=False, clock=time.perf_counter, span="epoch", reading=False):
         super().__init__()
-        self.scale, self.cumulative, self.clock, self.span = scale, cumulative, clock, span
+        self.scale, self.cumulative, self.clock, self.span, self.reading = scale, cumulative, clock, span, reading
 
     def on_train_begin(self, logs=None):
         self.began = self.clock()
@@ -180,7 +180,16 @@ class _Timer(keras.callbacks.Callback):
             start = self.validation_start
         elif self.span == "batch":
             end = self.batch_end
-        logs["epoch_seconds"] = self.scale * (end - start)
+        logs["epoch_seconds"] = end if self.reading else self.scale * (end - start)
+
+
+def _one_number(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2):
+    """The whole training's time, as one number."""
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+    start = time.perf_counter()
+    history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=verbose)
+    history.history["epoch_seconds"] = time.perf_counter() - start
+    return history
 
 
 def _even_split(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2):
@@ -273,7 +282,11 @@ WRONG = {
         Mistake(_timer_made_once, "a new timer made in every call", public=True),
         Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(cumulative=True)), "start the clock in on_epoch_begin",
                 public=True),
-        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(scale=1000.0)), "they are in milliseconds", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(scale=1000.0)), "they are not in seconds (milliseconds?)",
+                public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(reading=True)), "readings of the clock, not differences",
+                public=True),
+        Mistake(_one_number, "is one number, not a list", public=True),
         Mistake(_even_split, "was fit's total time divided by the number of epochs", public=True),
         Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(span="batch")), "one batch's time", public=True),
         Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(clock=time.process_time)), "is it CPU time", public=True),

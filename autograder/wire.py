@@ -12,8 +12,7 @@ A value the other side keeps is sent as a reference: a function of the grader
 that the student's code may call (a ``Callback``: the call comes back over the
 socket) or a dataset of the kernel's (a ``Handle``: the grader asks for its
 elements). ``encode`` and ``decode`` take the table of such objects of their
-side. A dataset of the grader's crosses as its elements, with the wait of a
-``paced`` one.
+side.
 
 Imported in the sandbox too: it needs the standard library and NumPy, and
 Keras or TensorFlow only for values of theirs.
@@ -24,7 +23,6 @@ import json
 import struct
 import sys
 import tempfile
-import weakref
 import zipfile
 from pathlib import Path
 
@@ -117,21 +115,6 @@ class Handle:
         self.ident, self.kind, self.text = ident, kind, text
 
 
-# paced dataset -> (the dataset it slows, its wait per element in seconds)
-_PACED = weakref.WeakKeyDictionary()
-
-
-def paced(dataset, seconds):
-    """``dataset``, waiting ``seconds`` before each element: a pass over it takes at least that long per element,
-    whatever the machine's load, while the processor is idle (a floor for timing checks). The wait crosses to the
-    kernel with the elements."""
-    from tensorflow.python.data.experimental.ops import testing  # tf.data's own sleep, which has no public name
-
-    slowed = dataset.apply(testing.sleep(round(seconds * 1e6)))
-    _PACED[slowed] = (dataset, seconds)
-    return slowed
-
-
 def _lend(peer, value):
     ident = len(peer.lent)
     peer.lent[ident] = value
@@ -185,9 +168,7 @@ def _encode_framework(value, blobs, peer):
     if isinstance(value, tf.data.Dataset):
         if peer.keeps_datasets:  # the kernel keeps its own, the grader asks for them
             return {"t": "handle", "id": _lend(peer, value), "kind": "dataset", "text": str(value.element_spec)[:300]}
-        value, pause = _PACED.get(value, (value, None))  # (its elements are read without the wait)
-        tree = {"t": "elements", "items": [encode(element, blobs, peer) for element in value]}
-        return tree if pause is None else {**tree, "pause": pause}
+        return {"t": "elements", "items": [encode(element, blobs, peer) for element in value]}
     if isinstance(value, (tf.Tensor, tf.Variable)):
         return {"t": "array", "blob": _array_blob(np.asarray(value), blobs)}
     if callable(value) and peer.lends_functions:
@@ -236,12 +217,7 @@ def decode(tree, blobs, peer, safe=True):
         dataset = tf.data.Dataset.from_tensors(elements[0])
         for element in elements[1:]:
             dataset = dataset.concatenate(tf.data.Dataset.from_tensors(element))
-        if "pause" not in tree:
-            return dataset
-        pause = tree["pause"]
-        if not isinstance(pause, (int, float)) or not 0 < pause <= 1:
-            raise ProtocolError("a dataset's wait that is not between 0 and 1 s")
-        return paced(dataset, pause)
+        return dataset
     if tag == "callback":
         if peer.lends_functions:
             raise ProtocolError("a function from the kernel")

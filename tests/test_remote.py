@@ -155,21 +155,3 @@ def test_an_answer_that_cannot_cross_loses_the_points_with_the_reason():
     assert all(r.earned == 0 for r in got)
     assert "which the grader cannot receive" in got[0].message
 
-
-def test_a_paced_dataset_crosses_with_its_wait():
-    """The timing check's datasets wait before each batch; the kernel's copy must wait as long, and no longer."""
-    import tensorflow as tf
-
-    peer = wire.Peer(socket.socketpair()[0])
-    batches = tf.data.Dataset.from_tensor_slices(np.arange(6, dtype=np.float32)).batch(2)
-    blobs = []
-    tree = wire.encode(wire.paced(batches, 0.1), blobs, peer)
-    assert tree["pause"] == 0.1
-    copy = wire.decode(tree, blobs, peer)
-    start = time.perf_counter()
-    assert [list(np.asarray(b)) for b in copy] == [[0, 1], [2, 3], [4, 5]]
-    assert time.perf_counter() - start >= 0.3
-    assert "pause" not in wire.encode(batches, [], peer)
-    for wait in (0, 5, "1"):
-        with pytest.raises(wire.ProtocolError, match="wait"):
-            wire.decode({**tree, "pause": wait}, blobs, peer)

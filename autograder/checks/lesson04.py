@@ -8,7 +8,6 @@ import numpy as np
 from autograder.core import (Exercise, Wrong, as_number, expect_close, expect_shape, is_dataset, is_history,
                              pretending_gpus, seed_weights, unseed)
 from autograder.course import load_thresholds
-from autograder.wire import paced
 from dae_reference import device, train
 
 LESSON = "04_training"
@@ -370,23 +369,23 @@ def _fit_other_epochs(fn):
     _fit_tiny(fn, epochs=1)
 
 
-# The timing part judges what holds however busy the machine is. Its datasets wait a set time before each batch
-# (wire.paced: the processor idles meanwhile), 4 x 0.05 s in training and 2 x 0.2 s in validation, so every epoch
-# lasts at least 0.6 s of wall-clock time: a clock that leaves out the validation (about 0.2 s an epoch on the
-# course's 2-core CPU after the first), or times it alone (0.4 s), or counts CPU time (0.04 s), or a batch (0.05 s),
-# gives less. The epochs' times must also add up to no more than the call took (a clock started once for the whole
-# training, or milliseconds, give more), and a real clock never gives several epochs exactly the same time (an even
-# split of fit's total does).
-_TRAINING_WAIT, _VALIDATION_WAIT = 0.05, 0.2
-_EPOCH_FLOOR = 4 * _TRAINING_WAIT + 2 * _VALIDATION_WAIT  # _tiny_datasets: 4 training batches, 2 of validation
-_SLACK = 0.05  # a right time rounded to a tenth of a second (0.6) must pass
+# The timing part judges what holds however busy the machine is. The epochs' times must add up to no more than the
+# call took (a clock started once for the whole training, clock readings, or milliseconds, give more), and a real
+# clock never gives several epochs exactly the same time (an even split of fit's total does). It cannot judge which
+# part of the epoch was timed, nor CPU time against wall-clock time: an epoch's length on a busy grading machine varies
+# several-fold, and the answer may run in another process, whose clock the grader does not see. (Datasets that wait a
+# known time per batch give a floor that CPU time and a clock that skips the validation fail; with waits of 0.05 s per
+# training batch and 0.2 s per validation batch, a clock that skipped the validation still passed that floor while
+# the test suite's two workers loaded the machine, so the floor is not used.) A time per batch, not per epoch, adds up
+# to a small share of the call: the 3 epochs are 0.6 to 0.8 of it on the course's 2-core CPU when the answer runs in
+# the grader's process and somewhat less when it runs in another (the model and the data travel there and back).
+_SHARE_OF_CALL = 0.25
 
 
 @train_autoencoder.part(1, public=True)
 def _epoch_seconds(fn):
-    """records each epoch's wall-clock seconds, validation included, in history.history['epoch_seconds']"""
-    train_ds, val_ds = _tiny_datasets()
-    epochs, train_ds, val_ds = 2, paced(train_ds, _TRAINING_WAIT), paced(val_ds, _VALIDATION_WAIT)
+    """records each epoch's wall-clock seconds in history.history['epoch_seconds']"""
+    epochs, (train_ds, val_ds) = 3, _tiny_datasets()
     start = time.perf_counter()
     history = fn(_tiny_model(), train_ds, val_ds, epochs, learning_rate=1e-2, verbose=0)
     took = time.perf_counter() - start
@@ -428,17 +427,10 @@ def _epoch_seconds(fn):
         else:
             cause = "measure each epoch from its on_epoch_begin to its on_epoch_end"
         raise Wrong(f"the epochs' seconds add up to more than the whole call of train_autoencoder took: {cause}")
-    if seconds.min() < _EPOCH_FLOOR - _SLACK:
-        if seconds.min() < 4 * _TRAINING_WAIT - _SLACK:
-            cause = ("is it CPU time (time.process_time leaves out the time the process waits) or one batch's time? "
-                     "Use wall-clock time, time.perf_counter(), from on_epoch_begin to on_epoch_end")
-        else:
-            cause = ("was only part of the epoch timed, the training without the validation or the validation alone? "
-                     "Start the clock in on_epoch_begin and read it in on_epoch_end, which comes after the validation. "
-                     "(Or were the datasets cached or converted? These wait on every pass: give fit train_ds and "
-                     "val_ds as they come; a cached train_ds would also repeat the same noise every epoch)")
-        raise Wrong(f"history.history['epoch_seconds'] gives an epoch less time than the check's datasets make every "
-                    f"epoch last ({_EPOCH_FLOOR:.1f} s of waiting for data, in training and validation): {cause}")
+    if seconds.sum() < _SHARE_OF_CALL * took:
+        raise Wrong("the epochs' seconds add up to less than a quarter of the time the whole call of "
+                    "train_autoencoder took, though the epochs are most of it: is each number a whole epoch's time, "
+                    "in seconds, from on_epoch_begin to on_epoch_end (not a time per batch)?")
     if np.all(seconds == seconds[0]):
         raise Wrong("every epoch took exactly the same time by history.history['epoch_seconds'], which no clock "
                     "gives: was fit's total time divided by the number of epochs? Time each epoch from its own "

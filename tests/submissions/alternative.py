@@ -132,8 +132,7 @@ def make_datasets(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
 
 
 class Stopwatch(keras.callbacks.Callback):
-    """Keeps each epoch's wall-clock seconds, to a tenth of a second, in a list of its own, which train_autoencoder
-    puts in the History."""
+    """Keeps each epoch's wall-clock seconds in a list of its own, which train_autoencoder puts in the History."""
 
     def __init__(self):
         super().__init__()
@@ -143,7 +142,7 @@ class Stopwatch(keras.callbacks.Callback):
         self.started = time.time()
 
     def on_epoch_end(self, epoch, logs=None):
-        self.laps.append(round(time.time() - self.started, 1))
+        self.laps.append(time.time() - self.started)
 
 
 def train_autoencoder(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2):

@@ -221,11 +221,16 @@ LONG_WALK_STEPS = (30, 300, 900)
 LONG_WALKS_PATH = Path("results/full/long_walks.json")
 
 
-def principal_spread(images, reference):
-    """The standard deviation of ``images`` along the first two principal components of ``reference``."""
+def principal_axes(reference):
+    """The mean of ``reference`` and its first two principal components (rows), flattened."""
     flat = reference.reshape(len(reference), -1).astype(np.float64)
     centre = flat.mean(axis=0)
-    components = np.linalg.eigh((flat - centre).T @ (flat - centre))[1][:, [-1, -2]].T  # eigenvalues ascending
+    return centre, np.linalg.eigh((flat - centre).T @ (flat - centre))[1][:, [-1, -2]].T  # eigenvalues ascending
+
+
+def principal_spread(images, axes):
+    """The standard deviation of ``images`` along the two components of ``axes`` (``principal_axes``)."""
+    centre, components = axes
     return ((images.reshape(len(images), -1) - centre) @ components.T).std(axis=0)
 
 
@@ -240,17 +245,18 @@ def record_long_walks(path=LONG_WALKS_PATH, sigma=0.5):
 
     (x_train, _), _ = load_fashion_mnist()
     reference, model = x_train[:2000], load_pretrained()
+    axes = principal_axes(reference)
 
     def denoiser(x):
         return np.asarray(model(np.clip(x, 0, 1).astype(np.float32), training=False))
 
     x = np.random.default_rng(0).normal(0.5, sigma, (64, 28, 28, 1)).astype(np.float32)
-    spreads, done = {"training images": principal_spread(reference, reference).tolist()}, 0
+    spreads, done = {"training images": principal_spread(reference, axes).tolist()}, 0
     for steps in LONG_WALK_STEPS:
         x = langevin_sample(lambda v: tweedie_score(denoiser, v, sigma), x, sigma**2 / 4, steps - done,
                             seed=1 if done == 0 else steps)
-        spreads[str(steps)] = {"walk": principal_spread(x, reference).tolist(),
-                               "samples": principal_spread(denoiser(x), reference).tolist()}
+        spreads[str(steps)] = {"walk": principal_spread(x, axes).tolist(),
+                               "samples": principal_spread(denoiser(x), axes).tolist()}
         done = steps
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(json.dumps({"sigma": sigma, "step_size": sigma**2 / 4, "chains": 64, "spreads": spreads},

@@ -154,4 +154,3 @@ def test_an_answer_that_cannot_cross_loses_the_points_with_the_reason():
     got = grade_remotely("psnr", psnr)
     assert all(r.earned == 0 for r in got)
     assert "which the grader cannot receive" in got[0].message
-

@@ -166,21 +166,13 @@ class _Timer(keras.callbacks.Callback):
         logs["epoch_seconds"] = now if self.reading else self.scale * (now - self.start)
 
 
-def _one_number(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2):
-    """The whole training's time, as one number."""
+def _total_time(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2, split=False):
+    """fit's total time in 'epoch_seconds': as one number, or with ``split`` shared out evenly over the epochs."""
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
     start = time.perf_counter()
     history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=verbose)
-    history.history["epoch_seconds"] = time.perf_counter() - start
-    return history
-
-
-def _even_split(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2):
-    """fit's total time, shared out evenly over the epochs."""
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
-    start = time.perf_counter()
-    history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=verbose)
-    history.history["epoch_seconds"] = [(time.perf_counter() - start) / epochs] * epochs
+    total = time.perf_counter() - start
+    history.history["epoch_seconds"] = [total / epochs] * epochs if split else total
     return history
 
 
@@ -269,8 +261,9 @@ WRONG = {
                 public=True),
         Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(reading=True)), "readings of the clock, not differences",
                 public=True),
-        Mistake(_one_number, "is one number, not a list", public=True),
-        Mistake(_even_split, "was fit's total time divided by the number of epochs", public=True),
+        Mistake(_total_time, "is one number, not a list", public=True),
+        Mistake(lambda *a, **k: _total_time(*a, **k, split=True), "was fit's total time divided by the number of epochs",
+                public=True),
         Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(scale=1 / 64)), "not a time per batch", public=True),
     ],
     "choose_precision": [Mistake(_precision_any_gpu, "compute capability 6.1", public=True),

@@ -47,7 +47,7 @@ run: setup
 TEST_WORKERS ?= 2
 
 test: setup
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 full: setup
 	$(PY) -m dae_reference run --profile full --out runs/full

@@ -56,12 +56,20 @@ def fashion_mnist():
     return real_data_or_skip()
 
 
-def pytest_collection_modifyitems(config, items):
-    """On pytest-xdist's workers (``make test``), each test file runs whole on one worker, so that its module-scoped
-    fixtures (a class graded, a course autograded) are built once; test_checks and test_remote share one, as they
-    share each answer's one grading (tests/graded.py)."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        group = "corpus" if item.path.name in ("test_checks.py", "test_remote.py") else item.path.name
-        item.add_marker(pytest.mark.xdist_group(group))
+def pytest_xdist_make_scheduler(config, log):
+    """``make test`` (``--dist loadfile``): each test file runs whole on one pytest-xdist worker, so that its
+    module-scoped fixtures (a class graded, a course autograded) are built once, and test_remote runs beside
+    test_checks, as they share each answer's one grading (tests/graded.py). Other ``--dist`` modes are xdist's own."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class TogetherWithTheirGrading(LoadFileScheduling):
+        def _split_scope(self, nodeid):
+            path = super()._split_scope(nodeid)
+            return SHARED_GRADING.get(path, path)
+
+    return TogetherWithTheirGrading(config, log)
+
+
+SHARED_GRADING = {"tests/test_remote.py": "tests/test_checks.py"}

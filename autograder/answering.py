@@ -13,9 +13,10 @@ only what their own answer sends.
 
 Before a call the grader may ask for a set-up: seed the random generators, put
 its own functions in place of some of the student's (a correct helper, so that
-one mistake does not cost twice), or make TensorFlow report pretend GPUs. After
-a call, the state of every model it was given goes back too (compile and fit
-change their model in place).
+one mistake does not cost twice), make TensorFlow report pretend GPUs, or move
+the clocks the student's code reads (``autograder.clock``; the moves of each
+epoch go back with the result). After a call, the state of every model it was
+given goes back too (compile and fit change their model in place).
 """
 
 import contextlib
@@ -96,8 +97,9 @@ def _call(peer, answer, fields, namespace):
     args, kwargs = fields["args"], fields["kwargs"]
     given = {**dict(enumerate(args)), **kwargs}
     before = {key: _digest(value) for key, value in given.items() if isinstance(value, np.ndarray)}
+    reports = {}
     try:
-        with _setup(fields["setup"], namespace):
+        with _setup(fields["setup"], namespace, reports):
             result = answer(*args, **kwargs)
     except (Exception, SystemExit) as error:  # the student's code failed: the grader says how
         _send_raised(peer, error)
@@ -107,7 +109,7 @@ def _call(peer, answer, fields, namespace):
     # an array changed in place is seen changed by the grader too, as it would be in one process
     arrays = [[key, given[key]] for key, digest in before.items() if _digest(given[key]) != digest]
     _send_value(peer, "result", value=None if returned is not None else result, returned_argument=returned,
-                models=models, arrays=arrays)
+                models=models, arrays=arrays, reports=reports)
 
 
 def _digest(array):
@@ -123,8 +125,8 @@ def _is_model(value):
 
 
 @contextlib.contextmanager
-def _setup(steps, namespace):
-    """Apply the grader's set-up ``steps`` around one call."""
+def _setup(steps, namespace, reports):
+    """Apply the grader's set-up ``steps`` around one call; ``reports`` receives what they observe."""
     with contextlib.ExitStack() as stack:
         for step, *arguments in steps:
             if step == "seed":
@@ -139,6 +141,10 @@ def _setup(steps, namespace):
                 stack.enter_context(mock.patch.dict(namespace, arguments[0]))
             elif step == "gpus":
                 stack.enter_context(pretend_gpus([tuple(c) for c in arguments[0]]))
+            elif step == "clock":
+                from autograder import clock
+
+                reports["clock"] = stack.enter_context(clock.moving(namespace)).epochs
             else:
                 raise wire.ProtocolError(f"an unknown set-up step {step!r}")
         yield

@@ -376,6 +376,25 @@ def pretending_gpus(answer, capabilities):
             yield
 
 
+@contextlib.contextmanager
+def moving_clock(answer):
+    """Call ``answer`` under the grader's moving clock (``autograder.clock``); yields a function that gives the moves
+    of each epoch the answer trained, [training, validation] seconds, once it has returned."""
+    if getattr(answer, "is_remote", False) is True:
+        step = ("clock",)
+        answer.setup.append(step)
+        answer.reports.pop("clock", None)
+        try:
+            yield lambda: answer.reports.get("clock", [])
+        finally:
+            answer.setup.remove(step)
+    else:
+        from autograder import clock
+
+        with clock.moving(getattr(answer, "__globals__", {})) as moving:
+            yield lambda: moving.epochs
+
+
 def is_dataset(value):
     """A tf.data.Dataset, or one that stays in the student's kernel."""
     import tensorflow as tf

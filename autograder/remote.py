@@ -60,17 +60,19 @@ class RemoteAnswer:
 
     def __init__(self, peer, name):
         self.peer, self.__name__, self.setup = peer, name, []
+        self.reports = {}  # what the last call's set-up steps observed in the kernel (the moving clock's epochs)
 
     def __call__(self, *args, **kwargs):
         self.peer.send("call", args=list(args), kwargs=kwargs, setup=core.take_setup() + self.setup)
-        return receive_result(self.peer, self.__name__, args, kwargs)
+        return receive_result(self.peer, self.__name__, args, kwargs, self.reports)
 
 
-def receive_result(peer, name, args=(), kwargs=None):
+def receive_result(peer, name, args=(), kwargs=None, reports=None):
     """Wait for the answer to a request, running the grader's functions the student's code calls meanwhile.
 
     ``args`` and ``kwargs`` are the request's: a model or an array among them
-    takes the state the kernel's copy ended with.
+    takes the state the kernel's copy ended with. ``reports`` receives what the
+    call's set-up steps observed.
     """
     kwargs = kwargs or {}
     while True:
@@ -97,6 +99,8 @@ def receive_result(peer, name, args=(), kwargs=None):
             for key, array in fields.get("arrays", []):
                 if key in given and isinstance(given[key], np.ndarray) and given[key].shape == np.shape(array):
                     np.copyto(given[key], array, casting="unsafe")
+            if reports is not None and isinstance(fields.get("reports"), dict):
+                reports.update(fields["reports"])
             if fields.get("returned_argument") is not None:
                 return args[fields["returned_argument"]]
             return fields["value"]

@@ -632,7 +632,7 @@ def write_context(out):
     # autograder, student edition
     grader = out / "autograder"
     (grader / "checks").mkdir(parents=True)
-    for name in ("core.py", "course.py", "thresholds.json"):
+    for name in ("core.py", "course.py", "clock.py", "thresholds.json"):
         shutil.copy2(ROOT / "autograder" / name, grader / name)
     shutil.copy2(Path(replay.__file__), grader / "replay.py")
     (grader / "__init__.py").write_text(STUDENT_INIT)

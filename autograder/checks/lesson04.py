@@ -5,8 +5,9 @@ import time
 
 import numpy as np
 
+from autograder.clock import TRAIN_STEP
 from autograder.core import (Exercise, Wrong, as_number, expect_close, expect_shape, is_dataset, is_history,
-                             pretending_gpus, seed_weights, unseed)
+                             moving_clock, pretending_gpus, seed_weights, unseed)
 from autograder.course import load_thresholds
 from dae_reference import device, train
 
@@ -369,26 +370,27 @@ def _fit_other_epochs(fn):
     _fit_tiny(fn, epochs=1)
 
 
-# The timing part judges what holds however busy the machine is. The epochs' times must add up to no more than the
-# call took (a clock started once for the whole training, clock readings, or milliseconds, give more), and a real
-# clock never gives several epochs exactly the same time (an even split of fit's total does). It cannot judge which
-# part of the epoch was timed, nor CPU time against wall-clock time: an epoch's length on a busy grading machine varies
-# several-fold, and the answer may run in another process, whose clock the grader does not see. (Datasets that wait a
-# known time per batch give a floor that CPU time and a clock that skips the validation fail; with waits of 0.05 s per
-# training batch and 0.2 s per validation batch, a clock that skipped the validation still passed that floor while
-# the test suite's two workers loaded the machine, so the floor is not used.) A time per batch, not per epoch, adds up
-# to a small share of the call: the 3 epochs are 0.6 to 0.8 of it on the course's 2-core CPU when the answer runs in
-# the grader's process and somewhat less when it runs in another (the model and the data travel there and back).
-_SHARE_OF_CALL = 0.25
+# The timing part compares each epoch's seconds with the grader's moving clock (autograder.clock): while the answer
+# runs, the wall clocks its code reads run ahead of the real one by TRAIN_STEP seconds at each training batch and
+# TEST_STEP at each validation batch, so that a whole epoch reads its known moves plus its real length (a fraction of
+# a second, a few seconds on a crowded machine), and a timer that misses a part of the epoch, or reads CPU time,
+# reads far less, on any machine and in any process. _SLACK lets a right time rounded to a tenth of a second pass.
+_SLACK = 0.05
+
+
+def _within(seconds, low, high):
+    return bool(np.all(seconds >= low - _SLACK) and np.all(seconds <= high + _SLACK))
 
 
 @train_autoencoder.part(1, public=True)
 def _epoch_seconds(fn):
-    """records each epoch's wall-clock seconds in history.history['epoch_seconds']"""
+    """records each epoch's wall-clock seconds, its validation included, in history.history['epoch_seconds']"""
     epochs, (train_ds, val_ds) = 3, _tiny_datasets()
-    start = time.perf_counter()
-    history = fn(_tiny_model(), train_ds, val_ds, epochs, learning_rate=1e-2, verbose=0)
-    took = time.perf_counter() - start
+    with moving_clock(fn) as moves:
+        start = time.perf_counter()
+        history = fn(_tiny_model(), train_ds, val_ds, epochs, learning_rate=1e-2, verbose=0)
+        took = time.perf_counter() - start  # the real time of the call, the moves of its epochs left out
+        moves = moves()
     if not is_history(history):
         raise Wrong(f"train_autoencoder returned a {type(history).__name__}, expected the History that model.fit returns")
     if "epoch_seconds" not in history.history:
@@ -412,29 +414,46 @@ def _epoch_seconds(fn):
     if not np.all(np.isfinite(seconds)) or seconds.min() <= 0:
         raise Wrong("history.history['epoch_seconds'] holds a value that is not a positive number: each epoch's "
                     "seconds are the clock at the epoch's end minus the clock at its start")
-    if seconds.sum() > 1.05 * took + 0.05:
-        # (a clock started once gives at most `epochs` times the call; milliseconds give about a thousand times it)
-        if seconds.sum() > 20 * took and np.all(np.diff(seconds) > 0) and np.all(np.diff(seconds) < took):
+    try:
+        moves = np.asarray(moves, dtype=np.float64).reshape(-1, 2)[-epochs:]
+    except (TypeError, ValueError):
+        moves = np.zeros((0, 2))
+    if len(moves) != epochs:
+        raise Wrong(f"Keras ran {len(moves)} epochs in this call of train_autoencoder, where the History has {epochs}: "
+                    "train with one model.fit call and return the History it gives")
+    training, validation = moves[:, 0], moves[:, 1]
+    whole = training + validation
+    if _within(seconds, whole, whole + took):
+        if np.all(seconds == seconds[0]):
+            raise Wrong("every epoch took exactly the same time by history.history['epoch_seconds'], which no clock "
+                        "gives: was fit's total time divided by the number of epochs? Time each epoch from its own "
+                        "on_epoch_begin to its on_epoch_end")
+        return
+    total = whole.sum() + took
+    if np.any(seconds > whole + took + _SLACK):
+        if seconds.sum() > 20 * total and np.all(np.diff(seconds) > 0) and np.all(np.diff(seconds) < total):
             # (readings of a clock grow by about an epoch's time from one epoch to the next)
             cause = ("they are readings of the clock, not differences: subtract the clock's reading in "
                      "on_epoch_begin from its reading in on_epoch_end")
-        elif seconds.sum() > 20 * took:
-            cause = ("they are not in seconds (milliseconds?): record seconds, time.perf_counter() differences as "
-                     "they are")
-        elif np.all(np.diff(seconds) > 0):
-            cause = ("each is measured from the start of the training, not of its epoch: start the clock in "
-                     "on_epoch_begin")
+        elif seconds.sum() > 20 * total:
+            cause = "they are not in seconds (milliseconds?): record seconds, time.perf_counter() differences as they are"
+        elif _within(seconds, np.cumsum(whole), np.cumsum(whole) + took):
+            cause = "each is measured from the start of the training, not of its epoch: start the clock in on_epoch_begin"
         else:
             cause = "measure each epoch from its on_epoch_begin to its on_epoch_end"
-        raise Wrong(f"the epochs' seconds add up to more than the whole call of train_autoencoder took: {cause}")
-    if seconds.sum() < _SHARE_OF_CALL * took:
-        raise Wrong("the epochs' seconds add up to less than a quarter of the time the whole call of "
-                    "train_autoencoder took, though the epochs are most of it: is each number a whole epoch's time, "
-                    "in seconds, from on_epoch_begin to on_epoch_end (not a time per batch)?")
-    if np.all(seconds == seconds[0]):
-        raise Wrong("every epoch took exactly the same time by history.history['epoch_seconds'], which no clock "
-                    "gives: was fit's total time divided by the number of epochs? Time each epoch from its own "
-                    "on_epoch_begin to its on_epoch_end (the first, which also traces the graphs, takes longer)")
+        raise Wrong(f"the epochs' seconds are longer than the epochs: {cause}")
+    if _within(seconds, training, training + took):
+        raise Wrong("each epoch's seconds leave out its validation: Keras validates after the training batches and "
+                    "before on_epoch_end, so read the clock in on_epoch_end (not on_train_batch_end or on_test_begin)")
+    if _within(seconds, validation, validation + took):
+        raise Wrong("each epoch's seconds are its validation's alone: start the clock in on_epoch_begin, before the "
+                    "training batches")
+    if np.all(seconds < TRAIN_STEP / 2):
+        raise Wrong("the epochs' seconds are far shorter than the epochs: is it CPU time (time.process_time), or the "
+                    "time of one batch? Time each whole epoch with a wall clock, time.perf_counter(), from "
+                    "on_epoch_begin to on_epoch_end")
+    raise Wrong("the epochs' seconds leave out a part of each epoch: measure each epoch from its on_epoch_begin to "
+                "its on_epoch_end")
 
 
 choose_precision = Exercise("choose_precision", LESSON)

@@ -149,20 +149,30 @@ def _datasets_numpy_in_map(x_train, x_val, batch_size=128, sigma=0.5, seed=42):
 class _Timer(keras.callbacks.Callback):
     """An epoch timer that writes logs['epoch_seconds'], right unless told to make a mistake: ``scale`` (1000 for
     milliseconds), ``cumulative`` (from the start of the training), ``reading`` (the clock's reading at the epoch's
-    end, not a difference)."""
+    end, not a difference), ``clock`` (CPU time, say), ``part`` ("training": stopped as the validation begins;
+    "validation": started as it begins)."""
 
-    def __init__(self, scale=1.0, cumulative=False, reading=False):
+    def __init__(self, scale=1.0, cumulative=False, reading=False, clock=None, part=None):
         super().__init__()
-        self.scale, self.cumulative, self.reading = scale, cumulative, reading
+        self.scale, self.cumulative, self.reading, self.clock, self.part = scale, cumulative, reading, clock, part
+
+    def now(self):
+        return self.clock() if self.clock else time.perf_counter()
 
     def on_train_begin(self, logs=None):
-        self.began = time.perf_counter()
+        self.began = self.now()
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.start = self.began if self.cumulative else time.perf_counter()
+        self.start = self.began if self.cumulative else self.now()
+
+    def on_test_begin(self, logs=None):
+        if self.part == "training":
+            self.stopped = self.now()
+        elif self.part == "validation":
+            self.start = self.now()
 
     def on_epoch_end(self, epoch, logs=None):
-        now = time.perf_counter()
+        now = self.stopped if self.part == "training" else self.now()
         logs["epoch_seconds"] = now if self.reading else self.scale * (now - self.start)
 
 
@@ -264,7 +274,13 @@ WRONG = {
         Mistake(_total_time, "is one number, not a list", public=True),
         Mistake(lambda *a, **k: _total_time(*a, **k, split=True), "was fit's total time divided by the number of epochs",
                 public=True),
-        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(scale=1 / 64)), "not a time per batch", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(scale=1 / 64)), "the time of one batch", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(clock=time.process_time)), "is it CPU time", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(clock=time.thread_time)), "is it CPU time", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(part="training")), "leave out its validation",
+                public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(part="validation")), "are its validation's alone",
+                public=True),
     ],
     "choose_precision": [Mistake(_precision_any_gpu, "compute capability 6.1", public=True),
                          Mistake(lambda: "float32", "float32", public=True),

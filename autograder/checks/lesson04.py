@@ -451,7 +451,8 @@ def _epoch_seconds(fn):
     if np.all(seconds < TRAIN_STEP / 2):
         raise Wrong("the epochs' seconds are far shorter than the epochs: is it CPU time (time.process_time), or the "
                     "time of one batch? Time each whole epoch with a wall clock, time.perf_counter(), from "
-                    "on_epoch_begin to on_epoch_end")
+                    "on_epoch_begin to on_epoch_end (the grader follows the wall clocks of the time, datetime and "
+                    "timeit modules)")
     raise Wrong("the epochs' seconds leave out a part of each epoch: measure each epoch from its on_epoch_begin to "
                 "its on_epoch_end")
 

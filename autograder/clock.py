@@ -4,23 +4,28 @@ An epoch of a check's tiny training lasts a fraction of a second, several times
 that on a busy grading machine, so a time read from the real clock cannot tell
 a whole epoch from its training alone, or wall-clock time from CPU time. While
 ``moving`` is in force, the wall clocks the student's code reads run ahead of
-the real clock by an offset that Keras moves on, by ``TRAIN_STEP`` seconds as
-each training batch of a ``fit`` begins and by ``TEST_STEP`` as each validation
-batch begins. A timer of whole epochs then reads each epoch's moves plus its
-real length; CPU time, a time per batch, or a clock stopped before the
-validation read far less, on any machine. The moves of each epoch are recorded
+the real clock by an offset that Keras moves on as each batch of a ``fit``
+begins: in the k-th epoch, by k times ``TRAIN_STEP`` seconds at a training
+batch and k times ``TEST_STEP`` at a validation batch. A timer of whole epochs
+then reads each epoch's moves plus its real length; CPU time, a time per batch,
+a clock stopped before the validation, whole seconds, or the epochs' times out
+of order read otherwise, on any machine. The moves of each epoch are recorded
 (``MovingClock.epochs``) for the check to compare with.
 
 The clocks: ``time.time``, ``perf_counter`` and ``monotonic`` and their
 ``_ns`` twins, ``time.clock_gettime`` on a wall or monotonic clock,
 ``datetime.datetime.now``, ``utcnow`` and ``today``, ``timeit.default_timer``.
 Only the student's code reads them moved: the names of the answer's namespace
-that hold one of them or the ``time``, ``datetime`` or ``timeit`` module, and
-those modules as that namespace imports them during the call. TensorFlow,
-Keras, the kernel's threads and the grader keep the real clock.
+that hold one of them or the ``time``, ``datetime`` or ``timeit`` module,
+those modules as that namespace imports them during the call, and the class
+attributes and default arguments of the classes and functions the namespace
+defines. TensorFlow, Keras, the kernel's threads and the grader keep the real
+clock. A clock the student's code reaches in another way (``tf.timestamp``, a
+module of its own, a clock kept in a list) reads the real one; a moved clock it
+keeps in such a place during the call stays ahead after it.
 
 Imported in the sandbox and in the student image too: the standard library
-only, and Keras once a clock moves.
+only, and Keras once a clock moves. One clock moves at a time in a process.
 """
 
 import builtins
@@ -31,8 +36,11 @@ import timeit as real_timeit
 import types
 
 # Large against any real epoch of the checks' tiny training (well under a second, a few seconds on a crowded
-# machine), so that a timer that misses a part of the epoch, or reads CPU time, falls far outside the band.
-TRAIN_STEP = 100.0
+# machine), so that a timer that misses a part of the epoch, or reads CPU time, reads far less than the epoch's moves.
+# The fraction: a tiny training's epoch of 4 training batches moves by k * 0.0625 s more than whole seconds, so that a
+# right time rounded to a tenth of a second is a whole number only where the epoch really lasted 0.76 s or more, and
+# whole seconds (int, round, timedelta.seconds) show.
+TRAIN_STEP = 100.015625
 TEST_STEP = 1000.0
 
 _WALL = ("time", "perf_counter", "monotonic")
@@ -47,20 +55,25 @@ class MovingClock:
         self.offset = 0.0
         self.epochs = []  # per epoch of a fit: [the moves of its training batches, of its validation batches]
         self._epoch = None
-        self.time = self._module(real_time, {**{name: self._ahead(getattr(real_time, name)) for name in _WALL},
-                                             **{f"{name}_ns": self._ahead_ns(getattr(real_time, f"{name}_ns"))
-                                                for name in _WALL},
-                                             "clock_gettime": self._clock_gettime,
-                                             "clock_gettime_ns": self._clock_gettime_ns})
+        self.time = _module(real_time, {**{name: _Reading(self, getattr(real_time, name)) for name in _WALL},
+                                        **{f"{name}_ns": _Reading(self, getattr(real_time, f"{name}_ns"), 10**9)
+                                           for name in _WALL},
+                                        "clock_gettime": _Reading(self, real_time.clock_gettime),
+                                        "clock_gettime_ns": _Reading(self, real_time.clock_gettime_ns, 10**9)})
         self.datetime_class = self._datetime_class()
-        self.datetime = self._module(real_datetime, {"datetime": self.datetime_class})
-        self.timeit = self._module(real_timeit, {"default_timer": self.time.perf_counter})
+        self.datetime = _module(real_datetime, {"datetime": self.datetime_class})
+        self.timeit = _module(real_timeit, {"default_timer": self.time.perf_counter})
+        # each real clock, module or class -> its moved twin
         self.moved = {real_time: self.time, real_datetime: self.datetime, real_timeit: self.timeit,
                       real_datetime.datetime: self.datetime_class}
         for name in [*_WALL, *(f"{name}_ns" for name in _WALL), "clock_gettime", "clock_gettime_ns"]:
             self.moved[getattr(real_time, name)] = getattr(self.time, name)
+        for name in ("now", "utcnow", "today"):
+            self.moved[getattr(real_datetime.datetime, name)] = getattr(self.datetime_class, name)
 
-    def move(self, seconds, part):
+    def move(self, step, part):
+        """Move on by ``step`` times the number of the epoch under way (1 outside an epoch)."""
+        seconds = step * (len(self.epochs) if self._epoch is not None else 1)
         self.offset += seconds
         if self._epoch is not None:
             self._epoch[part] += seconds
@@ -71,24 +84,6 @@ class MovingClock:
 
     def end_epoch(self):
         self._epoch = None
-
-    def _ahead(self, clock):
-        def moved():
-            return clock() + self.offset
-        moved.__name__ = clock.__name__
-        return moved
-
-    def _ahead_ns(self, clock):
-        def moved():
-            return clock() + round(self.offset * 1e9)
-        moved.__name__ = clock.__name__
-        return moved
-
-    def _clock_gettime(self, clock_id):
-        return real_time.clock_gettime(clock_id) + (self.offset if clock_id in _CLOCK_IDS else 0.0)
-
-    def _clock_gettime_ns(self, clock_id):
-        return real_time.clock_gettime_ns(clock_id) + (round(self.offset * 1e9) if clock_id in _CLOCK_IDS else 0)
 
     def _datetime_class(self):
         clock = self
@@ -108,12 +103,25 @@ class MovingClock:
 
         return datetime
 
-    @staticmethod
-    def _module(module, replaced):
-        copy = types.ModuleType(module.__name__, module.__doc__)
-        copy.__dict__.update({k: v for k, v in vars(module).items() if k not in ("__name__", "__doc__")})
-        copy.__dict__.update(replaced)
-        return copy
+
+class _Reading:
+    """A real clock read ahead by the moving clock's offset (in ``unit``s a second); ``clock_gettime`` moves only
+    the wall and monotonic clocks. Not a function, so that it never binds as a method, as the real clocks do not."""
+
+    def __init__(self, clock, real, unit=1):
+        self.clock, self.real, self.unit, self.__name__ = clock, real, unit, real.__name__
+
+    def __call__(self, *args):
+        ahead = self.clock.offset if not args or args[0] in _CLOCK_IDS else 0.0
+        return self.real(*args) + (round(ahead * self.unit) if self.unit != 1 else ahead)
+
+
+def _module(module, replaced):
+    """A copy of ``module`` with some of its names ``replaced``."""
+    copy = types.ModuleType(module.__name__, module.__doc__)
+    copy.__dict__.update({k: v for k, v in vars(module).items() if k not in ("__name__", "__doc__")})
+    copy.__dict__.update(replaced)
+    return copy
 
 
 @contextlib.contextmanager
@@ -135,26 +143,58 @@ def moving(namespace):
             return clock.moved[module]
         return module
 
+    swapped = []  # (object, attribute, its real value): the class attributes and default arguments moved
     try:
         for name, hook in hooks.items():
             setattr(callbacks, name, _before(originals[name], hook))
         namespace.update({name: clock.moved[value] for name, value in list(namespace.items())
                           if _is_moved(clock, value)})
+        swapped += _move_attributes(clock, namespace)
         builtins.__import__ = import_
         yield clock
     finally:
         builtins.__import__ = real_import
+        for owner, attribute, value in reversed(swapped):
+            setattr(owner, attribute, value)
         real = {id(twin): value for value, twin in clock.moved.items()}  # (what the call imported goes back too)
         namespace.update({name: real[id(value)] for name, value in list(namespace.items()) if id(value) in real})
         for name, original in originals.items():
             setattr(callbacks, name, original)
 
 
+def _move_attributes(clock, namespace):
+    """Move the clocks held by the class attributes and default arguments of what ``namespace``'s module defines;
+    returns [(object, attribute, real value)] to put back."""
+    swapped, functions = [], []
+    for value in list(namespace.values()):
+        if not isinstance(value, (type, types.FunctionType)) or getattr(value, "__module__", None) != namespace.get(
+                "__name__"):
+            continue
+        if isinstance(value, types.FunctionType):
+            functions.append(value)
+            continue
+        for name, attribute in list(vars(value).items()):
+            if _is_moved(clock, attribute):
+                swapped.append((value, name, attribute))
+                setattr(value, name, clock.moved[attribute])
+            elif isinstance(getattr(attribute, "__func__", attribute), types.FunctionType):
+                functions.append(getattr(attribute, "__func__", attribute))
+    for function in functions:
+        defaults, keywords = function.__defaults__ or (), function.__kwdefaults__ or {}
+        if any(_is_moved(clock, v) for v in defaults):
+            swapped.append((function, "__defaults__", function.__defaults__))
+            function.__defaults__ = tuple(clock.moved[v] if _is_moved(clock, v) else v for v in defaults)
+        if any(_is_moved(clock, v) for v in keywords.values()):
+            swapped.append((function, "__kwdefaults__", function.__kwdefaults__))
+            function.__kwdefaults__ = {k: clock.moved[v] if _is_moved(clock, v) else v for k, v in keywords.items()}
+    return swapped
+
+
 def _is_moved(clock, value):
     """Whether the clock has a moved twin of ``value`` (a clock, the time, datetime or timeit module, datetime)."""
     try:
         return value in clock.moved
-    except TypeError:  # unhashable
+    except Exception:  # unhashable, or a hash of the student's that fails
         return False
 
 

@@ -16,6 +16,8 @@ TIMER = """
 import keras
 
 class Timer(keras.callbacks.Callback):
+    {attributes}
+
     def on_epoch_begin(self, epoch, logs=None):
         {imports}
         self.start = {now}
@@ -32,7 +34,7 @@ def train(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2):
 """
 
 # Right timers, each reading a wall clock in its own way: (imports at the top, imports in the methods, the clock
-# read at the epoch's start, the seconds written at its end).
+# read at the epoch's start, the seconds written at its end[, the class's attributes]).
 RIGHT = {
     "perf_counter": ("import time", "", "time.perf_counter()", "time.perf_counter() - self.start"),
     "imported by name": ("from time import perf_counter", "", "perf_counter()", "perf_counter() - self.start"),
@@ -46,12 +48,20 @@ RIGHT = {
     "datetime module": ("import datetime", "", "datetime.datetime.now()",
                         "(datetime.datetime.now() - self.start).total_seconds()"),
     "timeit": ("from timeit import default_timer", "", "default_timer()", "default_timer() - self.start"),
+    "a clock in a class attribute": ("import time", "", "self.clock()", "self.clock() - self.start",
+                                     "clock = time.perf_counter"),
+    "a clock as a default argument": ("import time", "", "self.clock()", "self.clock() - self.start",
+                                      "def __init__(self, clock=time.perf_counter):\n"
+                                      "        super().__init__()\n        self.clock = clock"),
+    "datetime.now kept in a name": ("from datetime import datetime\nnow = datetime.now", "", "now()",
+                                    "(now() - self.start).total_seconds()"),
 }
 
 
-def answer(top, inside, now, seconds):
+def answer(top, inside, now, seconds, attributes="pass"):
     """The training function of a notebook whose timer reads the clock as given, in a namespace of its own."""
-    source = top + "\n" + textwrap.dedent(TIMER).format(now=now, seconds=seconds, imports=inside or "pass")
+    source = top + "\n" + textwrap.dedent(TIMER).format(now=now, seconds=seconds, imports=inside or "pass",
+                                                        attributes=attributes)
     namespace = types.ModuleType("notebook").__dict__
     exec(compile(source, "<notebook>", "exec"), namespace)
     return namespace["train"]
@@ -74,11 +84,11 @@ def test_the_clock_moves_for_the_answer_alone_and_keras_records_each_epoch():
         assert namespace["perf_counter"] is not real[0]
         history = train(lesson04._tiny_model(), *lesson04._tiny_datasets(), epochs=2, verbose=0)
         here = time.perf_counter() - before
-    # the tiny datasets: 4 training batches and 2 validation batches an epoch
-    assert moving.epochs == [[4 * clock.TRAIN_STEP, 2 * clock.TEST_STEP]] * 2
+    # the tiny datasets: 4 training batches and 2 validation batches an epoch; the k-th epoch moves k times as far
+    assert moving.epochs == [[4 * clock.TRAIN_STEP, 2 * clock.TEST_STEP], [8 * clock.TRAIN_STEP, 4 * clock.TEST_STEP]]
     assert here < clock.TRAIN_STEP  # this module's clock, and Keras's, stayed real
-    for seconds in history.history["epoch_seconds"]:
-        assert 4 * clock.TRAIN_STEP + 2 * clock.TEST_STEP <= seconds < 4 * clock.TRAIN_STEP + 2 * clock.TEST_STEP + here
+    for (training, validation), seconds in zip(moving.epochs, history.history["epoch_seconds"]):
+        assert training + validation <= seconds < training + validation + here
     assert (namespace["perf_counter"], keras.callbacks.CallbackList.on_train_batch_begin, builtins.__import__) == real
 
 

@@ -371,11 +371,13 @@ def _fit_other_epochs(fn):
 
 
 # The timing part compares each epoch's seconds with the grader's moving clock (autograder.clock): while the answer
-# runs, the wall clocks its code reads run ahead of the real one by TRAIN_STEP seconds at each training batch and
-# TEST_STEP at each validation batch, so that a whole epoch reads its known moves plus its real length (a fraction of
-# a second, a few seconds on a crowded machine), and a timer that misses a part of the epoch, or reads CPU time,
-# reads far less, on any machine and in any process. _SLACK lets a right time rounded to a tenth of a second pass.
+# runs, the wall clocks its code reads run ahead of the real one, in the k-th epoch by k * TRAIN_STEP seconds at each
+# training batch and k * TEST_STEP at each validation batch, so that a whole epoch reads its known moves plus its real
+# length (a fraction of a second, a few seconds on a crowded machine). A timer that misses a part of the epoch, reads
+# CPU time, drops the fraction of a second, or puts the epochs out of order reads otherwise, on any machine and in any
+# process. _SLACK lets a right time rounded to a tenth of a second pass.
 _SLACK = 0.05
+_UNITS = {1e3: "milliseconds", 1e6: "microseconds", 1e9: "nanoseconds", 1 / 60: "minutes"}
 
 
 def _within(seconds, low, high):
@@ -423,25 +425,30 @@ def _epoch_seconds(fn):
                     "train with one model.fit call and return the History it gives")
     training, validation = moves[:, 0], moves[:, 1]
     whole = training + validation
+    if np.all(seconds == seconds[0]):
+        raise Wrong("every epoch took exactly the same time by history.history['epoch_seconds'], which no clock "
+                    "gives: was fit's total time divided by the number of epochs? Time each epoch from its own "
+                    "on_epoch_begin to its on_epoch_end")
+    if np.all(seconds == np.round(seconds)):
+        raise Wrong("history.history['epoch_seconds'] holds whole seconds: int(), round() or a timedelta's .seconds "
+                    "drop the fraction of a second, which on a GPU is a good part of an epoch; keep it, as "
+                    "time.perf_counter() differences or timedelta.total_seconds() give it")
     if _within(seconds, whole, whole + took):
-        if np.all(seconds == seconds[0]):
-            raise Wrong("every epoch took exactly the same time by history.history['epoch_seconds'], which no clock "
-                        "gives: was fit's total time divided by the number of epochs? Time each epoch from its own "
-                        "on_epoch_begin to its on_epoch_end")
         return
-    total = whole.sum() + took
-    if np.any(seconds > whole + took + _SLACK):
-        if seconds.sum() > 20 * total and np.all(np.diff(seconds) > 0) and np.all(np.diff(seconds) < total):
-            # (readings of a clock grow by about an epoch's time from one epoch to the next)
-            cause = ("they are readings of the clock, not differences: subtract the clock's reading in "
-                     "on_epoch_begin from its reading in on_epoch_end")
-        elif seconds.sum() > 20 * total:
-            cause = "they are not in seconds (milliseconds?): record seconds, time.perf_counter() differences as they are"
-        elif _within(seconds, np.cumsum(whole), np.cumsum(whole) + took):
-            cause = "each is measured from the start of the training, not of its epoch: start the clock in on_epoch_begin"
-        else:
-            cause = "measure each epoch from its on_epoch_begin to its on_epoch_end"
-        raise Wrong(f"the epochs' seconds are longer than the epochs: {cause}")
+    if _within(np.sort(seconds), whole, whole + took):
+        raise Wrong("history.history['epoch_seconds'] holds the epochs' times out of order: the first value is the "
+                    "first epoch's; append each epoch's seconds as it ends")
+    for unit, name in _UNITS.items():
+        if _within(seconds / unit, whole, whole + took):
+            raise Wrong(f"the epochs' times are in {name}, not in seconds: record seconds, time.perf_counter() "
+                        "differences as they are")
+    if _within(seconds, np.cumsum(whole), np.cumsum(whole) + took):
+        raise Wrong("each epoch's seconds are measured from the start of the training, not of its epoch: start the "
+                    "clock in on_epoch_begin")
+    if _within(np.diff(seconds), whole[1:], whole[1:] + took) and seconds[0] > whole[0] + took:
+        # (readings of a clock grow by an epoch's time from one epoch to the next, from wherever the clock started)
+        raise Wrong("history.history['epoch_seconds'] holds readings of the clock, not differences: subtract the "
+                    "clock's reading in on_epoch_begin from its reading in on_epoch_end")
     if _within(seconds, training, training + took):
         raise Wrong("each epoch's seconds leave out its validation: Keras validates after the training batches and "
                     "before on_epoch_end, so read the clock in on_epoch_end (not on_train_batch_end or on_test_begin)")
@@ -451,10 +458,11 @@ def _epoch_seconds(fn):
     if np.all(seconds < TRAIN_STEP / 2):
         raise Wrong("the epochs' seconds are far shorter than the epochs: is it CPU time (time.process_time), or the "
                     "time of one batch? Time each whole epoch with a wall clock, time.perf_counter(), from "
-                    "on_epoch_begin to on_epoch_end (the grader follows the wall clocks of the time, datetime and "
-                    "timeit modules)")
-    raise Wrong("the epochs' seconds leave out a part of each epoch: measure each epoch from its on_epoch_begin to "
-                "its on_epoch_end")
+                    "on_epoch_begin to on_epoch_end. (The grader follows the clocks of the time, datetime and timeit "
+                    "modules as your code names them; not tf.timestamp, nor a clock kept in a list or in a module of "
+                    "your own.)")
+    raise Wrong("the epochs' seconds do not match the epochs: measure each epoch from its on_epoch_begin to its "
+                "on_epoch_end, in seconds")
 
 
 choose_precision = Exercise("choose_precision", LESSON)

@@ -150,11 +150,13 @@ class _Timer(keras.callbacks.Callback):
     """An epoch timer that writes logs['epoch_seconds'], right unless told to make a mistake: ``scale`` (1000 for
     milliseconds), ``cumulative`` (from the start of the training), ``reading`` (the clock's reading at the epoch's
     end, not a difference), ``clock`` (CPU time, say), ``part`` ("training": stopped as the validation begins;
-    "validation": started as it begins)."""
+    "validation": started as it begins; "batch": the last training batch's time), ``whole`` (int() of the seconds),
+    ``reverse`` (each epoch's time put first)."""
 
-    def __init__(self, scale=1.0, cumulative=False, reading=False, clock=None, part=None):
+    def __init__(self, scale=1.0, cumulative=False, reading=False, clock=None, part=None, whole=False, reverse=False):
         super().__init__()
         self.scale, self.cumulative, self.reading, self.clock, self.part = scale, cumulative, reading, clock, part
+        self.whole, self.reverse, self.laps = whole, reverse, []
 
     def now(self):
         return self.clock() if self.clock else time.perf_counter()
@@ -165,6 +167,14 @@ class _Timer(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self.start = self.began if self.cumulative else self.now()
 
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.part == "batch":
+            self.start = self.now()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.part == "batch":
+            self.stopped = self.now()
+
     def on_test_begin(self, logs=None):
         if self.part == "training":
             self.stopped = self.now()
@@ -172,8 +182,15 @@ class _Timer(keras.callbacks.Callback):
             self.start = self.now()
 
     def on_epoch_end(self, epoch, logs=None):
-        now = self.stopped if self.part == "training" else self.now()
-        logs["epoch_seconds"] = now if self.reading else self.scale * (now - self.start)
+        now = self.stopped if self.part in ("training", "batch") else self.now()
+        seconds = now if self.reading else self.scale * (now - self.start)
+        seconds = int(seconds) if self.whole else seconds
+        self.laps.insert(0 if self.reverse else len(self.laps), seconds)
+        logs["epoch_seconds"] = seconds
+
+    def on_train_end(self, logs=None):
+        if self.reverse:
+            self.model.history.history["epoch_seconds"] = self.laps
 
 
 def _total_time(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2, split=False):
@@ -267,14 +284,19 @@ WRONG = {
         Mistake(_timer_made_once, "a new timer made in every call", public=True),
         Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(cumulative=True)), "start the clock in on_epoch_begin",
                 public=True),
-        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(scale=1000.0)), "they are not in seconds (milliseconds?)",
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(scale=1000.0)), "are in milliseconds, not in seconds",
+                public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(scale=1 / 60)), "are in minutes, not in seconds",
+                public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(whole=True)), "holds whole seconds", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(reverse=True)), "the epochs' times out of order",
                 public=True),
         Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(reading=True)), "readings of the clock, not differences",
                 public=True),
         Mistake(_total_time, "is one number, not a list", public=True),
         Mistake(lambda *a, **k: _total_time(*a, **k, split=True), "was fit's total time divided by the number of epochs",
                 public=True),
-        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(scale=1 / 64)), "the time of one batch", public=True),
+        Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(part="batch")), "the time of one batch", public=True),
         Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(clock=time.process_time)), "is it CPU time", public=True),
         Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(clock=time.thread_time)), "is it CPU time", public=True),
         Mistake(lambda *a, **k: _train(*a, **k, timer=_Timer(part="training")), "leave out its validation",

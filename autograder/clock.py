@@ -6,7 +6,8 @@ a whole epoch from its training alone, or wall-clock time from CPU time. While
 ``moving`` is in force, the wall clocks the student's code reads run ahead of
 the real clock by an offset that Keras moves on as each batch of a ``fit``
 begins: in the k-th epoch, by k times ``TRAIN_STEP`` seconds at a training
-batch and k times ``TEST_STEP`` at a validation batch. A timer of whole epochs
+batch and k times ``TEST_STEP`` at a validation batch, and by a ``FRACTION`` of
+a second at its first training batch. A timer of whole epochs
 then reads each epoch's moves plus its real length; CPU time, a time per batch,
 a clock stopped before the validation, whole seconds, or the epochs' times out
 of order read otherwise, on any machine. The moves of each epoch are recorded
@@ -18,11 +19,12 @@ The clocks: ``time.time``, ``perf_counter`` and ``monotonic`` and their
 Only the student's code reads them moved: the names of the answer's namespace
 that hold one of them or the ``time``, ``datetime`` or ``timeit`` module,
 those modules as that namespace imports them during the call, and the class
-attributes and default arguments of the classes and functions the namespace
-defines. TensorFlow, Keras, the kernel's threads and the grader keep the real
-clock. A clock the student's code reaches in another way (``tf.timestamp``, a
-module of its own, a clock kept in a list) reads the real one; a moved clock it
-keeps in such a place during the call stays ahead after it.
+and instance attributes and default arguments of the classes, instances and
+functions the namespace defines. TensorFlow, Keras, the kernel's threads and
+the grader keep the real clock. A clock the student's code reaches in another
+way (``tf.timestamp``, another module, a clock kept in a list or a dict) reads
+the real one; a moved clock it keeps in such a place during the call stays
+ahead after it.
 
 Imported in the sandbox and in the student image too: the standard library
 only, and Keras once a clock moves. One clock moves at a time in a process.
@@ -37,11 +39,12 @@ import types
 
 # Large against any real epoch of the checks' tiny training (well under a second, a few seconds on a crowded
 # machine), so that a timer that misses a part of the epoch, or reads CPU time, reads far less than the epoch's moves.
-# The fraction: a tiny training's epoch of 4 training batches moves by k * 0.0625 s more than whole seconds, so that a
-# right time rounded to a tenth of a second is a whole number only where the epoch really lasted 0.76 s or more, and
-# whole seconds (int, round, timedelta.seconds) show.
-TRAIN_STEP = 100.015625
+TRAIN_STEP = 100.0
 TEST_STEP = 1000.0
+# Moved once more at an epoch's first training batch, so that a right time is not a whole number, nor one rounded to
+# a tenth of a second unless the epoch lasted 0.85 to 0.95 s (or that plus whole seconds), while int() and round()
+# of the seconds, and a timedelta's .seconds, are whole numbers however long the epoch.
+FRACTION = 0.1
 
 _WALL = ("time", "perf_counter", "monotonic")
 _CLOCK_IDS = {getattr(real_time, name) for name in ("CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_MONOTONIC_RAW",
@@ -72,8 +75,11 @@ class MovingClock:
             self.moved[getattr(real_datetime.datetime, name)] = getattr(self.datetime_class, name)
 
     def move(self, step, part):
-        """Move on by ``step`` times the number of the epoch under way (1 outside an epoch)."""
+        """Move on by ``step`` times the number of the epoch under way (1 outside an epoch), and by ``FRACTION`` at
+        an epoch's first training batch."""
         seconds = step * (len(self.epochs) if self._epoch is not None else 1)
+        if self._epoch is not None and part == 0 and self._epoch[0] == 0:
+            seconds += FRACTION
         self.offset += seconds
         if self._epoch is not None:
             self._epoch[part] += seconds
@@ -149,45 +155,53 @@ def moving(namespace):
             setattr(callbacks, name, _before(originals[name], hook))
         namespace.update({name: clock.moved[value] for name, value in list(namespace.items())
                           if _is_moved(clock, value)})
-        swapped += _move_attributes(clock, namespace)
+        _move_attributes(clock, namespace, swapped)
         builtins.__import__ = import_
         yield clock
-    finally:
+    finally:  # the process's state first, then the student's, which the student's code may have locked meanwhile
         builtins.__import__ = real_import
-        for owner, attribute, value in reversed(swapped):
-            setattr(owner, attribute, value)
-        real = {id(twin): value for value, twin in clock.moved.items()}  # (what the call imported goes back too)
-        namespace.update({name: real[id(value)] for name, value in list(namespace.items()) if id(value) in real})
         for name, original in originals.items():
             setattr(callbacks, name, original)
+        real = {id(twin): value for value, twin in clock.moved.items()}  # (what the call imported goes back too)
+        namespace.update({name: real[id(value)] for name, value in list(namespace.items()) if id(value) in real})
+        for owner, attribute, value in reversed(swapped):
+            with contextlib.suppress(Exception):
+                setattr(owner, attribute, value)
 
 
-def _move_attributes(clock, namespace):
-    """Move the clocks held by the class attributes and default arguments of what ``namespace``'s module defines;
-    returns [(object, attribute, real value)] to put back."""
-    swapped, functions = [], []
+def _move_attributes(clock, namespace, swapped):
+    """Move the clocks held by the classes, instances and functions that ``namespace``'s module defines: class and
+    instance attributes, default arguments. Appends (object, attribute, real value) to ``swapped`` as it goes."""
+    module = namespace.get("__name__")
+
+    def swap(owner, attribute, value, twin):
+        try:
+            setattr(owner, attribute, twin)
+        except Exception:  # an object of the student's that refuses: its clock stays real
+            return
+        swapped.append((owner, attribute, value))
+
+    functions = []
     for value in list(namespace.values()):
-        if not isinstance(value, (type, types.FunctionType)) or getattr(value, "__module__", None) != namespace.get(
-                "__name__"):
-            continue
-        if isinstance(value, types.FunctionType):
+        if isinstance(value, types.FunctionType) and value.__module__ == module:
             functions.append(value)
-            continue
-        for name, attribute in list(vars(value).items()):
-            if _is_moved(clock, attribute):
-                swapped.append((value, name, attribute))
-                setattr(value, name, clock.moved[attribute])
-            elif isinstance(getattr(attribute, "__func__", attribute), types.FunctionType):
-                functions.append(getattr(attribute, "__func__", attribute))
+        elif isinstance(value, type) and value.__module__ == module or type(value).__module__ == module:
+            for name, attribute in list(vars(value).items()) if hasattr(value, "__dict__") else []:
+                inner = getattr(attribute, "__func__", attribute)  # (a staticmethod's or a method's function)
+                if _is_moved(clock, attribute):
+                    swap(value, name, attribute, clock.moved[attribute])
+                elif isinstance(attribute, staticmethod) and _is_moved(clock, inner):
+                    swap(value, name, attribute, staticmethod(clock.moved[inner]))
+                elif isinstance(inner, types.FunctionType):
+                    functions.append(inner)
     for function in functions:
         defaults, keywords = function.__defaults__ or (), function.__kwdefaults__ or {}
         if any(_is_moved(clock, v) for v in defaults):
-            swapped.append((function, "__defaults__", function.__defaults__))
-            function.__defaults__ = tuple(clock.moved[v] if _is_moved(clock, v) else v for v in defaults)
+            swap(function, "__defaults__", function.__defaults__,
+                 tuple(clock.moved[v] if _is_moved(clock, v) else v for v in defaults))
         if any(_is_moved(clock, v) for v in keywords.values()):
-            swapped.append((function, "__kwdefaults__", function.__kwdefaults__))
-            function.__kwdefaults__ = {k: clock.moved[v] if _is_moved(clock, v) else v for k, v in keywords.items()}
-    return swapped
+            swap(function, "__kwdefaults__", function.__kwdefaults__,
+                 {k: clock.moved[v] if _is_moved(clock, v) else v for k, v in keywords.items()})
 
 
 def _is_moved(clock, value):

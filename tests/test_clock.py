@@ -53,6 +53,8 @@ RIGHT = {
     "a clock as a default argument": ("import time", "", "self.clock()", "self.clock() - self.start",
                                       "def __init__(self, clock=time.perf_counter):\n"
                                       "        super().__init__()\n        self.clock = clock"),
+    "a clock in a static method": ("import time", "", "self.clock()", "self.clock() - self.start",
+                                   "clock = staticmethod(time.perf_counter)"),
     "datetime.now kept in a name": ("from datetime import datetime\nnow = datetime.now", "", "now()",
                                     "(now() - self.start).total_seconds()"),
 }
@@ -74,6 +76,46 @@ def test_a_right_timer_passes_whichever_wall_clock_it_reads(style):
     assert result.earned == part.points, result.message
 
 
+@pytest.mark.parametrize("seconds, passes", [("int(time.perf_counter() - self.start)", False),
+                                             ("round(time.perf_counter() - self.start, 1)", True)])
+def test_whole_seconds_fail_and_tenths_pass_however_long_the_epochs(seconds, passes):
+    """Each epoch lasts over 1.2 s (as on a crowded machine): int() of a right time would lie among the right times."""
+    train = answer("import time", "", "time.perf_counter()", seconds,
+                   "def on_test_end(self, logs=None):\n        time.sleep(1.2)")
+    part = next(p for p in core.exercise("train_autoencoder").parts if p.run is lesson04._epoch_seconds)
+    result = core.run_part(part, train)
+    assert (result.earned == part.points) == passes, result.message
+    assert passes or "holds whole seconds" in result.message
+
+
+def test_a_timer_made_once_before_the_call_with_its_clock_kept_in_it_passes():
+    top = "import time"
+    attributes = "def __init__(self, clock=time.perf_counter):\n        super().__init__()\n        self.clock = clock"
+    train = answer(top, "", "self.clock()", "self.clock() - self.start", attributes)
+    namespace = train.__globals__
+    exec("TIMER = Timer()\nTimer.__init__.__defaults__ = (None,)", namespace)  # the clock is in the instance alone
+    source = "def train(model, train_ds, val_ds, epochs, learning_rate=1e-3, verbose=2):\n" \
+             "    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss='mse')\n" \
+             "    return model.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=verbose, " \
+             "callbacks=[TIMER], shuffle=False)\n"
+    exec(source, namespace)
+    part = next(p for p in core.exercise("train_autoencoder").parts if p.run is lesson04._epoch_seconds)
+    result = core.run_part(part, namespace["train"])
+    assert result.earned == part.points, result.message
+    assert namespace["TIMER"].clock is time.perf_counter
+
+
+def test_an_object_that_refuses_the_moved_clock_keeps_its_own_and_spoils_nothing():
+    train = answer(*RIGHT["perf_counter"])
+    exec("class Locked(type):\n    def __setattr__(cls, name, value):\n        raise AttributeError('read-only')\n"
+         "class Settings(metaclass=Locked):\n    clock = time.time\n", train.__globals__)
+    hook = keras.callbacks.CallbackList.on_train_batch_begin
+    part = next(p for p in core.exercise("train_autoencoder").parts if p.run is lesson04._epoch_seconds)
+    result = core.run_part(part, train)
+    assert result.earned == part.points, result.message
+    assert keras.callbacks.CallbackList.on_train_batch_begin is hook and train.__globals__["time"] is time
+
+
 def test_the_clock_moves_for_the_answer_alone_and_keras_records_each_epoch():
     train = answer(*RIGHT["imported by name"])
     namespace = train.__globals__
@@ -85,7 +127,8 @@ def test_the_clock_moves_for_the_answer_alone_and_keras_records_each_epoch():
         history = train(lesson04._tiny_model(), *lesson04._tiny_datasets(), epochs=2, verbose=0)
         here = time.perf_counter() - before
     # the tiny datasets: 4 training batches and 2 validation batches an epoch; the k-th epoch moves k times as far
-    assert moving.epochs == [[4 * clock.TRAIN_STEP, 2 * clock.TEST_STEP], [8 * clock.TRAIN_STEP, 4 * clock.TEST_STEP]]
+    assert moving.epochs == [[4 * clock.TRAIN_STEP + clock.FRACTION, 2 * clock.TEST_STEP],
+                             [8 * clock.TRAIN_STEP + clock.FRACTION, 4 * clock.TEST_STEP]]
     assert here < clock.TRAIN_STEP  # this module's clock, and Keras's, stayed real
     for (training, validation), seconds in zip(moving.epochs, history.history["epoch_seconds"]):
         assert training + validation <= seconds < training + validation + here

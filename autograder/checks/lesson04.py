@@ -372,10 +372,10 @@ def _fit_other_epochs(fn):
 
 # The timing part compares each epoch's seconds with the grader's moving clock (autograder.clock): while the answer
 # runs, the wall clocks its code reads run ahead of the real one, in the k-th epoch by k * TRAIN_STEP seconds at each
-# training batch and k * TEST_STEP at each validation batch, so that a whole epoch reads its known moves plus its real
-# length (a fraction of a second, a few seconds on a crowded machine). A timer that misses a part of the epoch, reads
-# CPU time, drops the fraction of a second, or puts the epochs out of order reads otherwise, on any machine and in any
-# process. _SLACK lets a right time rounded to a tenth of a second pass.
+# training batch and k * TEST_STEP at each validation batch, and by a FRACTION of a second once, so that a whole epoch
+# reads its known moves plus its real length (a fraction of a second, a few seconds on a crowded machine). A timer
+# that misses a part of the epoch, reads CPU time, drops the fraction of a second, or puts the epochs out of order
+# reads otherwise, on any machine and in any process. _SLACK lets a right time rounded to a tenth of a second pass.
 _SLACK = 0.05
 _UNITS = {1e3: "milliseconds", 1e6: "microseconds", 1e9: "nanoseconds", 1 / 60: "minutes"}
 
@@ -425,16 +425,18 @@ def _epoch_seconds(fn):
                     "train with one model.fit call and return the History it gives")
     training, validation = moves[:, 0], moves[:, 1]
     whole = training + validation
-    if np.all(seconds == seconds[0]):
-        raise Wrong("every epoch took exactly the same time by history.history['epoch_seconds'], which no clock "
-                    "gives: was fit's total time divided by the number of epochs? Time each epoch from its own "
-                    "on_epoch_begin to its on_epoch_end")
     if np.all(seconds == np.round(seconds)):
+        # (before the band: under the moved clock a right time is no whole number, while int() or round() of one
+        # falls in the band when the real epochs are long enough)
         raise Wrong("history.history['epoch_seconds'] holds whole seconds: int(), round() or a timedelta's .seconds "
                     "drop the fraction of a second, which on a GPU is a good part of an epoch; keep it, as "
                     "time.perf_counter() differences or timedelta.total_seconds() give it")
     if _within(seconds, whole, whole + took):
         return
+    if np.all(seconds == seconds[0]):
+        raise Wrong("every epoch took exactly the same time by history.history['epoch_seconds'], which no clock "
+                    "gives: was fit's total time divided by the number of epochs? Time each epoch from its own "
+                    "on_epoch_begin to its on_epoch_end")
     if _within(np.sort(seconds), whole, whole + took):
         raise Wrong("history.history['epoch_seconds'] holds the epochs' times out of order: the first value is the "
                     "first epoch's; append each epoch's seconds as it ends")
@@ -459,8 +461,8 @@ def _epoch_seconds(fn):
         raise Wrong("the epochs' seconds are far shorter than the epochs: is it CPU time (time.process_time), or the "
                     "time of one batch? Time each whole epoch with a wall clock, time.perf_counter(), from "
                     "on_epoch_begin to on_epoch_end. (The grader follows the clocks of the time, datetime and timeit "
-                    "modules as your code names them; not tf.timestamp, nor a clock kept in a list or in a module of "
-                    "your own.)")
+                    "modules as your notebook's code names them; not tf.timestamp, a clock kept in a list or a dict, "
+                    "or a timer from another module.)")
     raise Wrong("the epochs' seconds do not match the epochs: measure each epoch from its on_epoch_begin to its "
                 "on_epoch_end, in seconds")
 

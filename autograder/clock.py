@@ -58,19 +58,16 @@ class MovingClock:
         self.offset = 0.0
         self.epochs = []  # per epoch of a fit: [the moves of its training batches, of its validation batches]
         self._epoch = None
-        self.time = _module(real_time, {**{name: _Reading(self, getattr(real_time, name)) for name in _WALL},
-                                        **{f"{name}_ns": _Reading(self, getattr(real_time, f"{name}_ns"), 10**9)
-                                           for name in _WALL},
-                                        "clock_gettime": _Reading(self, real_time.clock_gettime),
-                                        "clock_gettime_ns": _Reading(self, real_time.clock_gettime_ns, 10**9)})
+        readings = {name: _Reading(self, getattr(real_time, name), 10**9 if name.endswith("_ns") else 1)
+                    for name in [*_WALL, "clock_gettime"] + [f"{name}_ns" for name in [*_WALL, "clock_gettime"]]}
+        self.time = _module(real_time, readings)
         self.datetime_class = self._datetime_class()
         self.datetime = _module(real_datetime, {"datetime": self.datetime_class})
         self.timeit = _module(real_timeit, {"default_timer": self.time.perf_counter})
         # each real clock, module or class -> its moved twin
         self.moved = {real_time: self.time, real_datetime: self.datetime, real_timeit: self.timeit,
                       real_datetime.datetime: self.datetime_class}
-        for name in [*_WALL, *(f"{name}_ns" for name in _WALL), "clock_gettime", "clock_gettime_ns"]:
-            self.moved[getattr(real_time, name)] = getattr(self.time, name)
+        self.moved.update({getattr(real_time, name): reading for name, reading in readings.items()})
         for name in ("now", "utcnow", "today"):
             self.moved[getattr(real_datetime.datetime, name)] = getattr(self.datetime_class, name)
 

@@ -69,9 +69,13 @@ def answer(top, inside, now, seconds, attributes="pass"):
     return namespace["train"]
 
 
+def timing_part():
+    return next(p for p in core.exercise("train_autoencoder").parts if p.run is lesson04._epoch_seconds)
+
+
 @pytest.mark.parametrize("style", RIGHT)
 def test_a_right_timer_passes_whichever_wall_clock_it_reads(style):
-    part = next(p for p in core.exercise("train_autoencoder").parts if p.run is lesson04._epoch_seconds)
+    part = timing_part()
     result = core.run_part(part, answer(*RIGHT[style]))
     assert result.earned == part.points, result.message
 
@@ -82,7 +86,7 @@ def test_whole_seconds_fail_and_tenths_pass_however_long_the_epochs(seconds, pas
     """Each epoch lasts over 1.2 s (as on a crowded machine): int() of a right time would lie among the right times."""
     train = answer("import time", "", "time.perf_counter()", seconds,
                    "def on_test_end(self, logs=None):\n        time.sleep(1.2)")
-    part = next(p for p in core.exercise("train_autoencoder").parts if p.run is lesson04._epoch_seconds)
+    part = timing_part()
     result = core.run_part(part, train)
     assert (result.earned == part.points) == passes, result.message
     assert passes or "holds whole seconds" in result.message
@@ -99,7 +103,7 @@ def test_a_timer_made_once_before_the_call_with_its_clock_kept_in_it_passes():
              "    return model.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=verbose, " \
              "callbacks=[TIMER], shuffle=False)\n"
     exec(source, namespace)
-    part = next(p for p in core.exercise("train_autoencoder").parts if p.run is lesson04._epoch_seconds)
+    part = timing_part()
     result = core.run_part(part, namespace["train"])
     assert result.earned == part.points, result.message
     assert namespace["TIMER"].clock is time.perf_counter
@@ -110,7 +114,7 @@ def test_an_object_that_refuses_the_moved_clock_keeps_its_own_and_spoils_nothing
     exec("class Locked(type):\n    def __setattr__(cls, name, value):\n        raise AttributeError('read-only')\n"
          "class Settings(metaclass=Locked):\n    clock = time.time\n", train.__globals__)
     hook = keras.callbacks.CallbackList.on_train_batch_begin
-    part = next(p for p in core.exercise("train_autoencoder").parts if p.run is lesson04._epoch_seconds)
+    part = timing_part()
     result = core.run_part(part, train)
     assert result.earned == part.points, result.message
     assert keras.callbacks.CallbackList.on_train_batch_begin is hook and train.__globals__["time"] is time
